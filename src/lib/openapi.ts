@@ -1,0 +1,45 @@
+import { z } from '@hono/zod-openapi';
+import { ERROR_STATUS, type ErrorCode } from './errors';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      request_id: z.string().openapi({ example: 'req_3fZ8kQ2mN7pL1xVa' }),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } } as const;
+}
+
+/** Request body that must be JSON and present. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } } as const;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid request (VALIDATION_ERROR, INVALID_JSON)',
+  401: 'Missing or invalid credentials (UNAUTHORIZED)',
+  403: 'Not allowed (FORBIDDEN)',
+  404: 'Not found, or not yours (NOT_FOUND)',
+  409: 'Conflict with the current state (CONFLICT, INVALID_STATE, EMAIL_TAKEN)',
+  413: 'Body too large (PAYLOAD_TOO_LARGE)',
+  422: 'Idempotency-Key reused with another body (IDEMPOTENCY_MISMATCH)',
+  429: 'Too many requests (RATE_LIMITED); see Retry-After',
+  503: 'A dependency is unavailable',
+};
+
+/** The shared error responses every route spreads into its `responses`. */
+export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
+  const all = [400, 413, 500, ...statuses];
+  return Object.fromEntries(
+    [...new Set(all)].map((status) => [status, json(ErrorSchema, STATUS_TEXT[status] ?? 'Internal error (INTERNAL)')]),
+  );
+}
+
+/** Security requirement for routes that take a JWT or an API key. */
+export const signedIn = [{ bearerAuth: [] }, { apiKeyAuth: [] }];

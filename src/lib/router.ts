@@ -1,0 +1,39 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hook } from '@hono/zod-openapi';
+import type { AppBindings } from '../context';
+import { ApiError, type ErrorDetail } from './errors';
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+/** Zod issues as the contract's `details`: one entry per offending field, named by its dotted path. */
+export function issuesToDetails(issues: readonly Issue[]): ErrorDetail[] {
+  return issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      return issue.keys.map((key) => ({
+        path: base ? `${base}.${key}` : key,
+        message: 'This field is not accepted here.',
+      }));
+    }
+    return [{ path: base || '(body)', message: issue.message }];
+  });
+}
+
+/** The one validation hook: every request schema failure becomes a 400 VALIDATION_ERROR naming the fields. */
+export const validationHook: Hook<unknown, AppBindings, string, unknown> = (result) => {
+  if (result.success) return;
+  const details = issuesToDetails(result.error.issues as readonly Issue[]);
+  const fields = [...new Set(details.map((d) => d.path))].join(', ');
+  throw new ApiError('VALIDATION_ERROR', `Invalid ${result.target}: check ${fields}.`, { details });
+};
+
+export function createRouter() {
+  return new OpenAPIHono<AppBindings>({ defaultHook: validationHook });
+}
+
+export type Router = ReturnType<typeof createRouter>;

@@ -1,0 +1,56 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppBindings } from '../context';
+import { openDb } from '../db/client';
+import { missingProductionSecrets, isProduction } from '../env';
+import { ApiError } from '../lib/errors';
+import { newId } from '../lib/ids';
+
+/** Request id on every response and one JSON log line per request. Outermost, so it sees every status. */
+export const requestIdAndLog = createMiddleware<AppBindings>(async (c, next) => {
+  const started = Date.now();
+  const requestId = newId('req');
+  c.set('requestId', requestId);
+  await next();
+  c.header('X-Request-Id', requestId);
+  if (c.env.LOG_REQUESTS !== 'false') {
+    console.log(
+      JSON.stringify({
+        level: 'info',
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Date.now() - started,
+        request_id: requestId,
+      }),
+    );
+  }
+});
+
+/** Production refuses to serve without its secrets rather than run half-configured. */
+export const requireConfiguration = createMiddleware<AppBindings>(async (c, next) => {
+  const missing = missingProductionSecrets(c.env);
+  if (missing.length > 0) {
+    console.error(JSON.stringify({ level: 'error', message: `missing secrets: ${missing.join(', ')}` }));
+    throw new ApiError('SERVICE_UNAVAILABLE', 'The service is not configured.');
+  }
+  await next();
+});
+
+/** HTTPS only in production: no redirect, because the credentials already crossed the wire in clear. */
+export const requireHttps = createMiddleware<AppBindings>(async (c, next) => {
+  if (isProduction(c.env) && new URL(c.req.url).protocol !== 'https:') {
+    throw new ApiError('HTTPS_REQUIRED', 'Use HTTPS. Plain HTTP requests are refused; rotate any credential you sent.');
+  }
+  await next();
+});
+
+/** A per-request database handle, closed after the response without delaying it. */
+export const database = createMiddleware<AppBindings>(async (c, next) => {
+  const handle = openDb(c.env);
+  c.set('db', handle.db);
+  try {
+    await next();
+  } finally {
+    c.executionCtx.waitUntil(handle.close().catch(() => undefined));
+  }
+});

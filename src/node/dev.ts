@@ -1,0 +1,74 @@
+/**
+ * `npm run dev`: the whole API on http://127.0.0.1:8787 with nothing to configure. Starts the embedded Postgres
+ * (or uses DATABASE_URL), the relay, applies migrations, then runs `wrangler dev`. Ctrl-C stops all of it.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { startRelay } from './relay';
+import { applyMigrations, PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
+import { clearDevState, DATA_DIR, readDevState, writeDevState } from './local-database';
+
+const PORT = Number(process.env.PORT ?? 8787);
+const log = (message: string) => console.log(`[dev] ${message}`);
+
+async function main() {
+  const started = Date.now();
+  if (readDevState()) throw new Error('another `npm run dev` is already running on this folder');
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(path.join(DATA_DIR, 'pglite'));
+    databaseUrl = embedded.url;
+    log(`embedded Postgres (data in .data/pglite) at ${new URL(databaseUrl).host}`);
+  } else {
+    log(`using DATABASE_URL (${new URL(databaseUrl).host})`);
+  }
+  const relay = await startRelay();
+  await applyMigrations(databaseUrl, relay.port);
+  log('migrations applied');
+  writeDevState({ databaseUrl, relayPort: relay.port, pid: process.pid });
+
+  const wrangler = spawn(
+    path.join(PROJECT_ROOT, 'node_modules/.bin/wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_RELAY_PORT:${relay.port}`],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['inherit', 'inherit', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    wrangler.kill('SIGTERM');
+    clearDevState();
+    await relay.close();
+    await embedded?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  wrangler.on('exit', (code) => void stop(code ?? 0));
+
+  const base = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; i < 120 && !stopping; i++) {
+    try {
+      const res = await fetch(`${base}/health`);
+      if (res.ok) {
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        log(`ready in ${seconds}s\n\n  API   ${base}\n  Docs  ${base}/docs\n  Spec  ${base}/openapi.json\n\n  Ctrl-C stops everything.\n`);
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+main().catch((err) => {
+  console.error(`[dev] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import { ApiError } from '../../lib/errors';
+import { errorResponses, json } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+
+const route = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['System'],
+  summary: 'Liveness and database check',
+  responses: {
+    200: json(z.object({ status: z.literal('ok') }).openapi({ example: { status: 'ok' } }), 'The API and its database answer'),
+    ...errorResponses(503),
+  },
+});
+
+export function registerHealth(router: Router) {
+  router.openapi(route, async (c) => {
+    try {
+      await c.var.db.execute(sql`select 1`);
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, message: `health: ${String(err)}` }));
+      throw new ApiError('SERVICE_UNAVAILABLE', 'The database is not answering.');
+    }
+    return c.json({ status: 'ok' as const }, 200);
+  });
+}

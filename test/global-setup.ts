@@ -1,0 +1,66 @@
+/**
+ * Runs in Node before the suite: picks a Postgres, makes a fresh database for this run, migrates it, starts the
+ * WebSocket relay and hands the addresses to the Worker under test. Drops the database afterwards.
+ */
+import type { TestProject } from 'vitest/node';
+import { randomBytes } from 'node:crypto';
+import { startRelay } from '../src/node/relay';
+import { startOpenApiValidator } from './support/openapi-validator';
+import { applyMigrations, nodePool, portAnswers, startEmbeddedPostgres } from '../src/node/postgres';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dbRelayPort: string;
+    /** 'server' supports concurrent connections; 'embedded' (PGlite) serializes everything. */
+    databaseKind: 'server' | 'embedded';
+    openApiValidatorUrl: string;
+  }
+}
+
+async function pickServer(): Promise<string | null> {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  if (await portAnswers('127.0.0.1', 5432)) return 'postgres://postgres@127.0.0.1:5432/postgres';
+  return null;
+}
+
+export default async function setup(project: TestProject) {
+  const relay = await startRelay();
+  const validator = await startOpenApiValidator();
+  const serverUrl = await pickServer();
+  let databaseUrl: string;
+  let teardown: () => Promise<void>;
+
+  if (serverUrl) {
+    const name = `ghh_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+    const admin = nodePool(serverUrl, relay.port);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    teardown = async () => {
+      const pool = nodePool(serverUrl, relay.port);
+      await pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await pool.end();
+    };
+    console.log(`[test] Postgres server ${new URL(serverUrl).host}, database ${name}`);
+  } else {
+    const embedded = await startEmbeddedPostgres();
+    databaseUrl = embedded.url;
+    teardown = embedded.stop;
+    console.log('[test] no Postgres server answered: using embedded PGlite (concurrency tests will be skipped)');
+  }
+
+  await applyMigrations(databaseUrl, relay.port);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('dbRelayPort', String(relay.port));
+  project.provide('openApiValidatorUrl', validator.url);
+  project.provide('databaseKind', serverUrl ? 'server' : 'embedded');
+
+  return async () => {
+    await teardown();
+    await relay.close();
+    await validator.close();
+  };
+}

@@ -1,0 +1,44 @@
+/** Calls the Worker under test through its fetch handler, exactly as a client would. */
+import { env } from 'cloudflare:test';
+import { exports } from 'cloudflare:workers';
+import { inject } from 'vitest';
+
+export const BASE = 'http://127.0.0.1:8787';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  /** A JWT or an API key, sent as a bearer token. */
+  token?: string;
+  headers?: Record<string, string>;
+  /** Send `body` exactly as given (already a string). */
+  raw?: boolean;
+}
+
+export async function call<T = any>(path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+  const headers = new Headers(options.headers);
+  if (options.token) headers.set('Authorization', `Bearer ${options.token}`);
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = options.raw ? String(options.body) : JSON.stringify(options.body);
+    if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+  }
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+/** True when the suite runs on a real Postgres server (needed for tests of races and locks). */
+export const concurrentDatabase = () => inject('databaseKind') === 'server';
+
+export { env };
