@@ -42,4 +42,4 @@ export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
 }
 
 /** Security requirement for routes that take a JWT or an API key. */
-export const signedIn = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
+export const signedIn: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];

@@ -19,7 +19,7 @@ const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].i
 
 /** Same driver as the Worker; loopback databases go through the relay, Neon through its own defaults. */
 export function nodePool(url: string, relayPort?: number): Pool {
-  neonConfig.webSocketConstructor = ws;
+  neonConfig.webSocketConstructor = ws as unknown as typeof neonConfig.webSocketConstructor;
   // Without this, each query from Node waits for a coalescing tick (~1.4 ms).
   neonConfig.coalesceWrites = false;
   if (isLoopback(url)) {

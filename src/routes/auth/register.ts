@@ -1,0 +1,28 @@
+import { createRoute } from '@hono/zod-openapi';
+import { errorResponses, json, jsonBody } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+import { registerAccount } from '../../services/accounts';
+import { RegisterBody, RegisteredUserSchema, toRegisteredUser } from './schemas';
+
+const route = createRoute({
+  method: 'post',
+  path: '/register',
+  tags: ['Auth'],
+  summary: 'Create an account',
+  description: 'AI agents use role "ai_client". Emails are trimmed and lower-cased; each may hold one account.',
+  request: { body: jsonBody(RegisterBody) },
+  responses: { 201: json(RegisteredUserSchema, 'The new account'), ...errorResponses(409, 429) },
+});
+
+export function registerRegister(router: Router) {
+  router.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    const user = await registerAccount(c.var.db, {
+      email: body.email,
+      password: body.password,
+      fullName: body.full_name,
+      role: body.role,
+    });
+    return c.json(toRegisteredUser(user), 201);
+  });
+}

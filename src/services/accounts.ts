@@ -1,0 +1,45 @@
+import type { Db } from '../db/client';
+import { findUserByEmail, findUserById, insertUser, updatePasswordHash, type UserRow } from '../db/queries/users';
+import { ApiError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords';
+
+export type SelfServiceRole = 'ai_client' | 'client' | 'professional';
+export type Role = SelfServiceRole | 'admin';
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function registerAccount(
+  db: Db,
+  input: { email: string; password: string; fullName: string; role: Role },
+): Promise<UserRow> {
+  const user = await insertUser(db, {
+    id: newId('usr'),
+    email: normalizeEmail(input.email),
+    passwordHash: await hashPassword(input.password),
+    fullName: input.fullName.trim(),
+    role: input.role,
+  });
+  if (!user) throw new ApiError('EMAIL_TAKEN', 'An account with this email already exists.');
+  return user;
+}
+
+const BAD_CREDENTIALS = () => new ApiError('UNAUTHORIZED', 'Email or password is incorrect.');
+
+/**
+ * Checks credentials. An unknown email runs the KDF against a dummy hash, so both failures cost the same time
+ * and give the same answer. A hash made with older parameters is replaced on a successful login.
+ */
+export async function authenticate(db: Db, email: string, password: string): Promise<UserRow> {
+  const user = await findUserByEmail(db, normalizeEmail(email));
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok) throw BAD_CREDENTIALS();
+  if (needsRehash(user.passwordHash)) await updatePasswordHash(db, user.id, await hashPassword(password));
+  return user;
+}
+
+export async function getAccount(db: Db, id: string): Promise<UserRow> {
+  const user = await findUserById(db, id);
+  if (!user) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+  return user;
+}

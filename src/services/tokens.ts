@@ -1,0 +1,77 @@
+/**
+ * Access tokens: HS256 JWTs made and checked with jose. The algorithm is pinned, `iss`/`aud`/`sub`/`iat`/`exp`
+ * are set and checked, and `kid` names the signing key: JWT_SIGNING_KEYS is a JSON list whose first key signs
+ * and every key verifies, so a new key can be put first while tokens signed by the previous one stay valid.
+ */
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { AppEnv } from '../env';
+import { isProduction } from '../env';
+import { ApiError } from '../lib/errors';
+
+export const JWT_ALGORITHM = 'HS256';
+export const JWT_ISSUER = 'https://api.gohirehumans.com';
+export const JWT_AUDIENCE = 'gohirehumans-api';
+const DEFAULT_TTL_SECONDS = 3600;
+
+interface SigningKey {
+  kid: string;
+  secret: Uint8Array;
+}
+
+/** Development only: a fixed key so tokens survive restarts. Production refuses to run without its own keys. */
+const DEVELOPMENT_KEYS = '[{"kid":"dev-1","secret":"development-only-signing-key-not-for-production-use"}]';
+
+export function signingKeys(env: AppEnv): SigningKey[] {
+  const raw = env.JWT_SIGNING_KEYS || (isProduction(env) ? '' : DEVELOPMENT_KEYS);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('JWT_SIGNING_KEYS must be a JSON list of {kid, secret}');
+  return parsed.map((k: { kid?: unknown; secret?: unknown }) => {
+    if (typeof k.kid !== 'string' || typeof k.secret !== 'string' || k.secret.length < 32) {
+      throw new Error('each JWT signing key needs a kid and a secret of at least 32 characters');
+    }
+    return { kid: k.kid, secret: new TextEncoder().encode(k.secret) };
+  });
+}
+
+export function tokenTtlSeconds(env: AppEnv): number {
+  const configured = Number(env.JWT_TTL_SECONDS);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_TTL_SECONDS;
+}
+
+export async function issueAccessToken(env: AppEnv, userId: string): Promise<{ token: string; expiresIn: number }> {
+  const [key] = signingKeys(env);
+  const expiresIn = tokenTtlSeconds(env);
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: JWT_ALGORITHM, kid: key!.kid, typ: 'JWT' })
+    .setIssuer(JWT_ISSUER)
+    .setAudience(JWT_AUDIENCE)
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(`${expiresIn}s`)
+    .sign(key!.secret);
+  return { token, expiresIn };
+}
+
+/** The user id a valid token names; every failure is the same 401. */
+export async function verifyAccessToken(env: AppEnv, token: string): Promise<string> {
+  const keys = signingKeys(env);
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = keys.find((k) => k.kid === header.kid);
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key.secret;
+      },
+      { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE, requiredClaims: ['sub', 'iat', 'exp'] },
+    );
+    return payload.sub!;
+  } catch {
+    throw new ApiError('UNAUTHORIZED', 'The access token is invalid or expired. Log in again.');
+  }
+}

@@ -1,0 +1,42 @@
+/** Every test makes its own accounts, so no test depends on another's data. */
+import { eq } from 'drizzle-orm';
+import { users } from '../../src/db/schema';
+import { randomString } from '../../src/lib/ids';
+import { call } from './api';
+import { withDb } from './db';
+
+export type TestRole = 'ai_client' | 'client' | 'professional';
+
+export interface TestAccount {
+  id: string;
+  email: string;
+  password: string;
+  role: TestRole | 'admin';
+  token: string;
+}
+
+export const uniqueEmail = (label = 'user') => `${label}-${randomString(10).toLowerCase()}@example.test`;
+
+export async function newAccount(role: TestRole = 'ai_client', fullName = 'Test Account'): Promise<TestAccount> {
+  const email = uniqueEmail(role);
+  const password = `pw-${randomString(12)}`;
+  const reg = await call('/auth/register', { body: { email, password, full_name: fullName, role } });
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
+  const login = await call('/auth/login', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+  return { id: reg.body.id, email, password, role, token: login.body.access_token };
+}
+
+/** A professional the platform has verified (what the admin route or Stripe Connect would do). */
+export async function newVerifiedProfessional(fullName = 'Sarah M.'): Promise<TestAccount> {
+  const account = await newAccount('professional', fullName);
+  await withDb((db) => db.update(users).set({ verified: true }).where(eq(users.id, account.id)));
+  return account;
+}
+
+/** Admins are never self-assigned; the harness promotes an account the way the admin command does. */
+export async function newAdmin(): Promise<TestAccount> {
+  const account = await newAccount('client', 'Admin');
+  await withDb((db) => db.update(users).set({ role: 'admin' }).where(eq(users.id, account.id)));
+  return { ...account, role: 'admin' };
+}
