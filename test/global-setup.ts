@@ -18,7 +18,9 @@ declare module 'vitest' {
   }
 }
 
+/** TEST_DATABASE_URL, else the machine's Postgres if it answers, else null (embedded). TEST_DATABASE=embedded forces PGlite. */
 async function pickServer(): Promise<string | null> {
+  if (process.env.TEST_DATABASE === 'embedded') return null;
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
   if (await portAnswers('127.0.0.1', 5432)) return 'postgres://postgres@127.0.0.1:5432/postgres';
   return null;
@@ -49,7 +51,7 @@ export default async function setup(project: TestProject) {
     const embedded = await startEmbeddedPostgres();
     databaseUrl = embedded.url;
     teardown = embedded.stop;
-    console.log('[test] no Postgres server answered: using embedded PGlite (concurrency tests will be skipped)');
+    console.log('[test] embedded PGlite (no Postgres server chosen): tests that need concurrent connections are skipped');
   }
 
   await applyMigrations(databaseUrl, relay.port);
