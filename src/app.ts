@@ -26,7 +26,7 @@ const OPENAPI_INFO = {
 export function createApp() {
   const app = createRouter();
 
-  app.use('*', requestIdAndLog, requireConfiguration, requireHttps);
+  app.use('*', requestIdAndLog, requireHttps, requireConfiguration);
   app.use('*', async (c, next) => {
     const limit = BODY_LIMITS.find((l) => c.req.path.startsWith(l.prefix))!;
     return bodyLimit({

@@ -28,9 +28,10 @@ async function main() {
   log('migrations applied');
   writeDevState({ databaseUrl, relayPort: relay.port, pid: process.pid });
 
+  const vars = { DATABASE_URL: databaseUrl, DB_RELAY_PORT: String(relay.port), ...passThroughVars() };
   const wrangler = spawn(
     path.join(PROJECT_ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_RELAY_PORT:${relay.port}`],
+    ['dev', '--ip', '127.0.0.1', '--port', String(PORT), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
     {
       cwd: PROJECT_ROOT,
       stdio: ['inherit', 'inherit', 'inherit'],
@@ -59,6 +60,7 @@ async function main() {
       if (res.ok) {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         log(`ready in ${seconds}s\n\n  API   ${base}\n  Docs  ${base}/docs\n  Spec  ${base}/openapi.json\n\n  Ctrl-C stops everything.\n`);
+        runCronLocally(base);
         return;
       }
     } catch {
@@ -66,6 +68,20 @@ async function main() {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Variables a developer may set in the shell for one run (e.g. ENVIRONMENT=production to try the HTTPS rule). */
+function passThroughVars(): Record<string, string> {
+  const names = ['ENVIRONMENT', 'JWT_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'];
+  return Object.fromEntries(names.filter((n) => process.env[n]).map((n) => [n, process.env[n]!]));
+}
+
+/** wrangler dev does not fire Cron Triggers; mirror wrangler.toml's five-minute schedule so local data ages as in production. */
+function runCronLocally(base: string) {
+  const timer = setInterval(() => {
+    fetch(`${base}/cdn-cgi/local/scheduled`).catch(() => undefined);
+  }, 5 * 60_000);
+  timer.unref();
 }
 
 main().catch((err) => {
