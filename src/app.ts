@@ -3,14 +3,22 @@ import { createRouter } from './lib/router';
 import { ApiError, renderError } from './lib/errors';
 import { renderDocsPage } from './lib/docs-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
+import { adminRouter } from './routes/admin';
 import { authRouter } from './routes/auth';
+import { categoriesRouter } from './routes/categories';
+import { marketplaceRouter } from './routes/marketplace';
 import { registerHealth } from './routes/system/health';
+import { tasksRouter } from './routes/tasks';
 
 const KIB = 1024;
-/** Default body cap from the contract; Stripe's webhook payloads can be larger than an API request. */
-const BODY_LIMITS: { prefix: string; bytes: number }[] = [
-  { prefix: '/webhooks/', bytes: 1024 * KIB },
-  { prefix: '/', bytes: 64 * KIB },
+/**
+ * Default body cap from the contract; Stripe's webhook payloads can be larger than an API request, and a
+ * submission (20,000 characters of text, 20 attachment URLs, structured data) can pass 64 KiB legitimately.
+ */
+const BODY_LIMITS: { match: RegExp; bytes: number }[] = [
+  { match: /^\/webhooks\//, bytes: 1024 * KIB },
+  { match: /^\/api\/v1\/tasks\/[^/]+\/submit$/, bytes: 256 * KIB },
+  { match: /^\//, bytes: 64 * KIB },
 ];
 
 const OPENAPI_INFO = {
@@ -28,7 +36,7 @@ export function createApp() {
 
   app.use('*', requestIdAndLog, requireHttps, requireConfiguration);
   app.use('*', async (c, next) => {
-    const limit = BODY_LIMITS.find((l) => c.req.path.startsWith(l.prefix))!;
+    const limit = BODY_LIMITS.find((l) => l.match.test(c.req.path))!;
     return bodyLimit({
       maxSize: limit.bytes,
       onError: () => {
@@ -52,6 +60,10 @@ export function createApp() {
 
   registerHealth(app);
   app.route('/auth', authRouter());
+  app.route('/api/v1', tasksRouter());
+  app.route('/api/v1', marketplaceRouter());
+  app.route('/api/v1', categoriesRouter());
+  app.route('/api/v1/admin', adminRouter());
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));

@@ -1,9 +1,26 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
 };
 
 export const userRole = pgEnum('user_role', ['ai_client', 'client', 'professional', 'admin']);
@@ -24,4 +41,169 @@ export const users = pgTable(
     ...timestamps,
   },
   (t) => [uniqueIndex('users_email_key').on(t.email), index('users_role_idx').on(t.role).where(sql`${t.role} = 'professional'`)],
+);
+
+/** The seed's six category values, exactly as it spells them. */
+export const TASK_CATEGORIES = [
+  'business_calls',
+  'research_analysis',
+  'errands_delivery',
+  'writing_translation',
+  'data_entry_transcription',
+  'property_inspections',
+] as const;
+export const TASK_STATUSES = ['open', 'in_progress', 'submitted', 'completed', 'canceled', 'disputed'] as const;
+export const FUNDING_STATUSES = ['unfunded', 'pending', 'funded', 'released', 'refunded'] as const;
+
+export const taskCategory = pgEnum('task_category', TASK_CATEGORIES);
+export const locationType = pgEnum('location_type', ['remote', 'local']);
+export const budgetType = pgEnum('budget_type', ['fixed', 'hourly']);
+export const taskStatus = pgEnum('task_status', TASK_STATUSES);
+export const fundingStatus = pgEnum('funding_status', FUNDING_STATUSES);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => users.id),
+    professionalId: text('professional_id').references(() => users.id),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    category: taskCategory('category').notNull(),
+    locationType: locationType('location_type').notNull(),
+    location: text('location'),
+    budgetCents: integer('budget_cents').notNull(),
+    budgetType: budgetType('budget_type').notNull(),
+    currency: text('currency').notNull().default('usd'),
+    deadline: instant('deadline'),
+    status: taskStatus('status').notNull().default('open'),
+    // Funding as the task sees it. Until the ledger exists these two columns are the whole story; afterwards
+    // the payments code keeps them in step with the ledger (see services/tasks/funding.ts).
+    fundingStatus: fundingStatus('funding_status').notNull().default('unfunded'),
+    escrowCents: integer('escrow_cents').notNull().default(0),
+    acceptedAt: instant('accepted_at'),
+    submittedAt: instant('submitted_at'),
+    completedAt: instant('completed_at'),
+    canceledAt: instant('canceled_at'),
+    ...timestamps,
+  },
+  (t) => [
+    check('tasks_budget_range', sql`${t.budgetCents} > 0 and ${t.budgetCents} <= 10000000`),
+    check('tasks_escrow_nonnegative', sql`${t.escrowCents} >= 0`),
+    check('tasks_location_matches_type', sql`(${t.locationType} = 'local') = (${t.location} is not null)`),
+    // Lists are newest first (created_at desc, id desc): a btree read backwards gives that order, so no sort.
+    // A client's list, with and without a status filter (the total is counted on the same index).
+    index('tasks_client_created_idx').on(t.clientId, t.createdAt, t.id),
+    index('tasks_client_status_created_idx').on(t.clientId, t.status, t.createdAt, t.id),
+    // A professional's assigned tasks, newest first; also counts their completed tasks.
+    index('tasks_professional_created_idx')
+      .on(t.professionalId, t.createdAt, t.id)
+      .where(sql`${t.professionalId} is not null`),
+    // The marketplace: only open, funded, unassigned rows are indexed, so the index stays as small as the market.
+    index('tasks_marketplace_idx').on(t.createdAt, t.id).where(marketplacePredicate(t)),
+    index('tasks_marketplace_category_idx').on(t.category, t.createdAt, t.id).where(marketplacePredicate(t)),
+    // Scheduled jobs: open tasks by deadline, submitted tasks by submission time.
+    index('tasks_open_deadline_idx').on(t.deadline).where(sql`${t.status} = 'open' and ${t.deadline} is not null`),
+    index('tasks_submitted_at_idx').on(t.submittedAt).where(sql`${t.status} = 'submitted'`),
+  ],
+);
+
+/**
+ * Rows the marketplace shows. Constants are written into the SQL text (not bound as parameters) so the planner
+ * can match the partial indexes above whatever plan it picks; the indexes and the queries share this function.
+ */
+export function marketplacePredicate(t: { status: AnyPgColumn; fundingStatus: AnyPgColumn; professionalId: AnyPgColumn }) {
+  return sql`${t.status} = 'open' and ${t.fundingStatus} = 'funded' and ${t.professionalId} is null`;
+}
+
+export interface Attachment {
+  name: string;
+  url: string;
+}
+
+/** A professional's delivery for a task (`sub_` ids); the task's `result` is the latest one's text. */
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: text('id').primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    professionalId: text('professional_id')
+      .notNull()
+      .references(() => users.id),
+    text: text('text').notNull(),
+    attachments: jsonb('attachments').$type<Attachment[]>().notNull().default([]),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('submissions_task_idx').on(t.taskId, t.createdAt, t.id)],
+);
+
+/** A task's history: one row per transition, written in the same transaction as the status change. */
+export const taskEvents = pgTable(
+  'task_events',
+  {
+    id: text('id').primaryKey(),
+    // Orders events that share a timestamp; ids are random.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    type: text('type').notNull(),
+    fromStatus: taskStatus('from_status'),
+    toStatus: taskStatus('to_status').notNull(),
+    // Null for the platform's own moves (deadline expiry, auto-approval).
+    actorId: text('actor_id').references(() => users.id),
+    note: text('note'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('task_events_task_idx').on(t.taskId, t.seq)],
+);
+
+/** The client's rating of a completed task; one per task, and it feeds users.rating_sum/rating_count. */
+export const reviews = pgTable(
+  'reviews',
+  {
+    taskId: text('task_id')
+      .primaryKey()
+      .references(() => tasks.id),
+    professionalId: text('professional_id')
+      .notNull()
+      .references(() => users.id),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => users.id),
+    rating: smallint('rating').notNull(),
+    review: text('review'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [check('reviews_rating_range', sql`${t.rating} between 1 and 5`)],
+);
+
+export const idempotencyState = pgEnum('idempotency_state', ['in_flight', 'completed']);
+
+/**
+ * Idempotency-Key claims. The primary key makes the claim atomic: of two concurrent requests with one key,
+ * exactly one inserts. `claim_token` ties the later store/release to the claim that made it.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    claimToken: text('claim_token').notNull(),
+    state: idempotencyState('state').notNull().default('in_flight'),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    responseContentType: text('response_content_type'),
+    lockedAt: instant('locked_at').notNull().defaultNow(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );

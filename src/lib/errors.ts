@@ -67,6 +67,8 @@ export function toApiError(err: unknown): ApiError {
       return new ApiError('INVALID_JSON', 'The request body is not valid JSON.');
     }
     if (err.status === 413) return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    // The OpenAPI router refuses bodies that are not JSON with 415; the contract's code for that is a 400.
+    if (err.status === 415) return new ApiError('INVALID_JSON', 'Send the request body as JSON (Content-Type: application/json).');
     if (err.status === 401) return new ApiError('UNAUTHORIZED', 'Authentication required.');
     if (err.status === 404) return new ApiError('NOT_FOUND', 'Not found.');
     if (err.status === 400) return new ApiError('VALIDATION_ERROR', err.message || 'Bad request.');

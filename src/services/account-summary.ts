@@ -1,6 +1,8 @@
 import type { Db } from '../db/client';
+import { countCompletedTasks } from '../db/queries/tasks';
 import type { UserRow } from '../db/queries/users';
 import { getAccount } from './accounts';
+import { averageRating } from './professionals';
 
 export interface AccountSummary {
   user: UserRow;
@@ -12,13 +14,14 @@ export interface AccountSummary {
 /** What /auth/me shows. Balances come from the ledger once payments exist; until then nothing is held. */
 export async function getAccountSummary(db: Db, userId: string): Promise<AccountSummary> {
   const user = await getAccount(db, userId);
-  const rating = user.ratingCount > 0 ? Math.round((user.ratingSum / user.ratingCount) * 10) / 10 : null;
-  return {
-    user,
-    availableBalance: 0,
-    professional:
-      user.role === 'professional'
-        ? { verified: user.verified, rating, completed_tasks: 0, payouts_enabled: false }
-        : null,
-  };
+  const professional =
+    user.role === 'professional'
+      ? {
+          verified: user.verified,
+          rating: averageRating(user.ratingSum, user.ratingCount),
+          completed_tasks: await countCompletedTasks(db, user.id),
+          payouts_enabled: false,
+        }
+      : null;
+  return { user, availableBalance: 0, professional };
 }

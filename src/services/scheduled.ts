@@ -1,11 +1,17 @@
 import { openDb } from '../db/client';
 import type { AppEnv } from '../env';
+import { purgeExpiredKeys } from './idempotency';
+import { autoApproveDays, autoApproveSubmittedTasks, expireOverdueTasks } from './tasks/scheduled-jobs';
 
-/** A scheduled job: safe to run again after a partial or repeated run. */
-export type ScheduledJob = (handle: ReturnType<typeof openDb>, now: Date) => Promise<void>;
+/** A scheduled job: safe to run again after a partial or repeated run. May return how many rows it handled. */
+export type ScheduledJob = (handle: ReturnType<typeof openDb>, now: Date, env: AppEnv) => Promise<void | number>;
 
 /** Jobs the Cron Trigger runs, in order. Later features append theirs. */
-export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [];
+export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
+  { name: 'expire-overdue-tasks', run: ({ db }, now) => expireOverdueTasks(db, now) },
+  { name: 'auto-approve-submitted-tasks', run: ({ db }, now, env) => autoApproveSubmittedTasks(db, now, autoApproveDays(env)) },
+  { name: 'purge-idempotency-keys', run: ({ db }, now) => purgeExpiredKeys(db, now) },
+];
 
 export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {
   const handle = openDb(env);
@@ -13,8 +19,8 @@ export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {
     for (const job of SCHEDULED_JOBS) {
       const started = Date.now();
       try {
-        await job.run(handle, now);
-        console.log(JSON.stringify({ level: 'info', job: job.name, ms: Date.now() - started }));
+        const handled = await job.run(handle, now, env);
+        console.log(JSON.stringify({ level: 'info', job: job.name, ms: Date.now() - started, handled: handled ?? null }));
       } catch (err) {
         // One failing job must not stop the others; the next run retries it.
         console.error(JSON.stringify({ level: 'error', job: job.name, message: String(err) }));

@@ -1,0 +1,179 @@
+import { and, count, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '../client';
+import { marketplacePredicate, submissions, TASK_CATEGORIES, TASK_STATUSES, tasks, users, type Attachment } from '../schema';
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type NewTaskRow = typeof tasks.$inferInsert;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskCategory = (typeof TASK_CATEGORIES)[number];
+
+export interface DeliverableRow {
+  id: string;
+  text: string;
+  attachments: Attachment[];
+  data: Record<string, unknown> | null;
+  submittedAt: Date;
+}
+
+/** A task with what its public object shows: the assigned professional and every submission. */
+export interface TaskView {
+  task: TaskRow;
+  professional: { id: string; fullName: string; ratingSum: number; ratingCount: number } | null;
+  deliverables: DeliverableRow[];
+}
+
+/** Which tasks a list covers. */
+export type TaskScope =
+  | { kind: 'client'; clientId: string }
+  | { kind: 'professional'; professionalId: string }
+  | { kind: 'marketplace' };
+
+export interface TaskFilters {
+  status?: TaskStatus;
+  category?: TaskCategory;
+  locationType?: 'remote' | 'local';
+}
+
+/**
+ * Submissions ride along as one JSON array per task (a correlated subquery on submissions_task_idx), so a
+ * page of tasks with their deliverables is a single round trip. Times travel as epoch milliseconds.
+ */
+const deliverablesJson = sql<{ id: string; text: string; attachments: Attachment[]; data: Record<string, unknown> | null; at: number }[]>`coalesce((
+  select json_agg(json_build_object('id', s.id, 'text', s.text, 'attachments', s.attachments, 'data', s.data,
+    'at', floor(extract(epoch from s.created_at) * 1000)) order by s.created_at, s.id)
+  from ${submissions} s where s.task_id = ${tasks.id}), '[]'::json)`;
+
+const viewColumns = {
+  task: tasks,
+  professional: { id: users.id, fullName: users.fullName, ratingSum: users.ratingSum, ratingCount: users.ratingCount },
+  deliverables: deliverablesJson,
+};
+
+type RawView = { task: TaskRow; professional: TaskView['professional']; deliverables: (typeof deliverablesJson)['_']['type'] };
+
+function toView(raw: RawView): TaskView {
+  return {
+    task: raw.task,
+    professional: raw.professional,
+    deliverables: raw.deliverables.map((d) => ({ id: d.id, text: d.text, attachments: d.attachments, data: d.data, submittedAt: new Date(Number(d.at)) })),
+  };
+}
+
+function scopeWhere(scope: TaskScope, filters: TaskFilters): SQL | undefined {
+  const scoped =
+    scope.kind === 'client'
+      ? eq(tasks.clientId, scope.clientId)
+      : scope.kind === 'professional'
+        ? eq(tasks.professionalId, scope.professionalId)
+        : marketplacePredicate(tasks);
+  return and(
+    scoped,
+    filters.status ? eq(tasks.status, filters.status) : undefined,
+    filters.category ? eq(tasks.category, filters.category) : undefined,
+    filters.locationType ? eq(tasks.locationType, filters.locationType) : undefined,
+  );
+}
+
+/**
+ * The page query itself, unexecuted, so the benchmark can EXPLAIN exactly what the API runs. The page's ids
+ * are chosen first, inside, from an index in list order; only those rows are then joined to the professional
+ * and given their deliverables. Done in one flat query, an offset of 10,000 would build 10,000 deliverable
+ * arrays just to skip them.
+ */
+export function taskPageQuery(db: Db | Tx, args: { scope: TaskScope; filters: TaskFilters; limit: number; offset: number }) {
+  const pageIds = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(scopeWhere(args.scope, args.filters))
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .limit(args.limit)
+    .offset(args.offset);
+  return db
+    .select(viewColumns)
+    .from(tasks)
+    .leftJoin(users, eq(users.id, tasks.professionalId))
+    .where(inArray(tasks.id, pageIds))
+    .orderBy(desc(tasks.createdAt), desc(tasks.id));
+}
+
+export function taskCountQuery(db: Db | Tx, args: { scope: TaskScope; filters: TaskFilters }) {
+  return db.select({ total: count() }).from(tasks).where(scopeWhere(args.scope, args.filters));
+}
+
+export async function listTaskViews(db: Db, args: { scope: TaskScope; filters: TaskFilters; limit: number; offset: number }) {
+  const [rows, [counted]] = await Promise.all([taskPageQuery(db, args), taskCountQuery(db, args)]);
+  return { views: rows.map(toView), total: counted?.total ?? 0 };
+}
+
+export async function findTaskView(db: Db | Tx, id: string): Promise<TaskView | null> {
+  const [row] = await db
+    .select(viewColumns)
+    .from(tasks)
+    .leftJoin(users, eq(users.id, tasks.professionalId))
+    .where(eq(tasks.id, id))
+    .limit(1);
+  return row ? toView(row) : null;
+}
+
+export async function findTask(db: Db | Tx, id: string): Promise<TaskRow | null> {
+  const [row] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function insertTask(db: Db | Tx, task: NewTaskRow): Promise<TaskRow> {
+  const [row] = await db.insert(tasks).values(task).returning();
+  return row!;
+}
+
+/**
+ * The guarded update every transition goes through: it applies only while the task is still in `expected`
+ * (and `guard` still holds). Postgres re-checks the WHERE after waiting on a concurrent writer's row lock, so
+ * of two racing transitions from one status exactly one gets a row back.
+ */
+export async function updateTaskIfStatus(
+  tx: Tx,
+  id: string,
+  expected: TaskStatus,
+  set: PgUpdateSetSource<typeof tasks>,
+  guard?: SQL,
+): Promise<TaskRow | null> {
+  const [row] = await tx
+    .update(tasks)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(and(eq(tasks.id, id), eq(tasks.status, expected), guard))
+    .returning();
+  return row ?? null;
+}
+
+/** Still-unassigned and funded: what accept needs to hold at the moment it writes. */
+export const acceptableGuard = () => and(isNull(tasks.professionalId), eq(tasks.fundingStatus, 'funded'));
+
+/** Ids for the scheduled jobs, oldest first, bounded per batch. */
+export async function findOverdueOpenTaskIds(db: Db, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.status, 'open'), lt(tasks.deadline, now)))
+    .orderBy(tasks.deadline)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+export async function findUnreviewedSubmittedTaskIds(db: Db, submittedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.status, 'submitted'), lt(tasks.submittedAt, submittedBefore)))
+    .orderBy(tasks.submittedAt)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+export async function countCompletedTasks(db: Db | Tx, professionalId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(tasks)
+    .where(and(eq(tasks.professionalId, professionalId), eq(tasks.status, 'completed')));
+  return row?.n ?? 0;
+}

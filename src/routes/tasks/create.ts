@@ -1,0 +1,37 @@
+import { createRoute } from '@hono/zod-openapi';
+import { toCents } from '../../lib/money';
+import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+import { requireAuth } from '../../middleware/auth';
+import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
+import { createTask } from '../../services/tasks/catalog';
+import { CreateTaskBody, TaskSchema, toTaskDto } from './schemas';
+
+const route = createRoute({
+  method: 'post',
+  path: '/tasks',
+  tags: ['Tasks'],
+  summary: 'Post a task',
+  description: 'The primary endpoint for AI agents delegating real-world work. The task starts open and unfunded; fund it to list it.',
+  security: signedIn,
+  middleware: [requireAuth('ai_client', 'client'), idempotency] as const,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateTaskBody) },
+  responses: { 201: json(TaskSchema, 'The new task (status open)'), ...errorResponses(401, 403, 409, 422, 429) },
+});
+
+export function registerCreateTask(router: Router) {
+  router.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    const view = await createTask(c.var.db, c.var.caller, {
+      title: body.title,
+      description: body.description,
+      category: body.category,
+      locationType: body.location_type,
+      location: body.location ?? null,
+      budgetCents: toCents(body.budget_amount),
+      budgetType: body.budget_type,
+      deadline: body.deadline ? new Date(body.deadline) : null,
+    });
+    return c.json(toTaskDto(view), 201);
+  });
+}

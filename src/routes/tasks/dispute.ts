@@ -1,0 +1,26 @@
+import { createRoute } from '@hono/zod-openapi';
+import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+import { requireAuth } from '../../middleware/auth';
+import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
+import { disputeTask } from '../../services/tasks/actions';
+import { ReasonBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
+
+const route = createRoute({
+  method: 'post',
+  path: '/tasks/{id}/dispute',
+  tags: ['Tasks'],
+  summary: 'Open a dispute (owner or assigned professional)',
+  description: 'in_progress or submitted -> disputed. The escrow stays held until an admin resolves it.',
+  security: signedIn,
+  middleware: [requireAuth('ai_client', 'client', 'professional'), idempotency] as const,
+  request: { params: TaskIdParam, headers: IdempotencyKeyHeader, body: jsonBody(ReasonBody) },
+  responses: { 200: json(TaskSchema, 'The task, now disputed'), ...errorResponses(401, 403, 404, 409, 422, 429) },
+});
+
+export function registerDisputeTask(router: Router) {
+  router.openapi(route, async (c) => {
+    const view = await disputeTask(c.var.db, c.var.caller, c.req.valid('param').id, c.req.valid('json').reason);
+    return c.json(toTaskDto(view), 200);
+  });
+}

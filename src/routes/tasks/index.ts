@@ -1,0 +1,27 @@
+import { createRouter } from '../../lib/router';
+import { registerAcceptTask } from './accept';
+import { registerApproveTask } from './approve';
+import { registerCancelTask } from './cancel';
+import { registerCreateTask } from './create';
+import { registerDisputeTask } from './dispute';
+import { registerTaskEvents } from './events';
+import { registerGetTask } from './get';
+import { registerListTasks } from './list';
+import { registerRequestRevision } from './request-revision';
+import { registerSubmitTask } from './submit';
+
+/** Mounted at /api/v1. */
+export function tasksRouter() {
+  const router = createRouter();
+  registerCreateTask(router);
+  registerListTasks(router);
+  registerGetTask(router);
+  registerTaskEvents(router);
+  registerAcceptTask(router);
+  registerSubmitTask(router);
+  registerApproveTask(router);
+  registerRequestRevision(router);
+  registerCancelTask(router);
+  registerDisputeTask(router);
+  return router;
+}

@@ -1,0 +1,198 @@
+import { z } from '@hono/zod-openapi';
+import type { TaskEventRow } from '../../db/queries/task-history';
+import type { TaskView } from '../../db/queries/tasks';
+import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
+import { centsToUsd, usdAmount } from '../../lib/money';
+import { PageQuery, pageSchema } from '../../lib/pagination';
+import { iso, isoOrNull } from '../../lib/time';
+import { fundingOf } from '../../services/tasks/funding';
+import { averageRating, displayName } from '../../services/professionals';
+import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
+
+export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
+export const Status = z.enum(TASK_STATUSES);
+const LocationType = z.enum(['remote', 'local']);
+const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
+
+export const TaskIdParam = z.object({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'task_xyz789AbCdEfGhIj' }),
+});
+
+const isLocal = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'local';
+const isRemote = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'remote';
+const location = (value: unknown) => (value as { location?: unknown } | undefined)?.location;
+
+/** Strict: a field the caller may not set (status, client_id, funding, ids, timestamps ...) is a 400 naming it. */
+export const CreateTaskBody = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200).openapi({ example: 'Call dentist to schedule appointment' }),
+    description: z.string().trim().min(1).max(10_000).openapi({ example: 'Call Dr. Smith at (555) 010-0200 and book a cleaning next week, mornings only.' }),
+    category: Category.openapi({ example: 'business_calls' }),
+    location_type: LocationType.openapi({ example: 'remote', description: '"remote" or "local".' }),
+    location: z.string().trim().min(1).max(500).nullable().optional().openapi({
+      description: 'Required when location_type is "local" (city, state or address); absent or null when "remote".',
+      example: null,
+    }),
+    budget_amount: usdAmount(),
+    budget_type: z.enum(['fixed', 'hourly']).openapi({ example: 'fixed' }),
+    currency: z.literal('usd').optional().openapi({ description: 'Always "usd"; may be omitted.' }),
+    deadline: z.iso
+      .datetime({ offset: true })
+      .refine((v) => Date.parse(v) > Date.now(), 'Must be in the future.')
+      .nullable()
+      .optional()
+      .openapi({ example: '2026-03-10T17:00:00Z', description: 'ISO 8601; in the future.' }),
+  })
+  // Run whenever the two fields themselves are well-formed, so their error shows up next to any others.
+  .refine((v) => !isLocal(v) || (v.location ?? null) !== null, {
+    path: ['location'],
+    message: 'Required when location_type is "local".',
+    when: (p) => isLocal(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
+  })
+  .refine((v) => !isRemote(v) || (v.location ?? null) === null, {
+    path: ['location'],
+    message: 'Must be absent or null when location_type is "remote".',
+    when: (p) => isRemote(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
+  })
+  .openapi('CreateTaskRequest');
+
+export const TaskListQuery = PageQuery.extend({
+  status: Status.optional().openapi({ param: { name: 'status', in: 'query' } }),
+  category: Category.optional().openapi({ param: { name: 'category', in: 'query' } }),
+});
+
+export const MarketplaceQuery = PageQuery.extend({
+  category: Category.optional().openapi({ param: { name: 'category', in: 'query' } }),
+  location_type: LocationType.optional().openapi({ param: { name: 'location_type', in: 'query' } }),
+});
+
+const AttachmentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(255).openapi({ example: 'confirmation.pdf' }),
+  url: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .openapi({ example: 'https://files.example.com/confirmation.pdf', description: 'An https URL.' }),
+});
+
+export const SubmitBody = z
+  .strictObject({
+    text: z.string().min(1).max(20_000).openapi({ example: 'Appointment scheduled for March 12 at 9:30 AM with Dr. Smith.' }),
+    attachments: z.array(AttachmentSchema).max(20).optional(),
+    data: z.record(z.string(), z.unknown()).nullable().optional().openapi({
+      description: 'Any JSON object: structured results for the agent.',
+      example: { appointment_at: '2026-03-12T09:30:00-05:00', confirmation: 'A-1043' },
+    }),
+  })
+  .openapi('SubmitWorkRequest');
+
+export const ApproveBody = z
+  .strictObject({
+    rating: z.number().int().min(1).max(5).optional().openapi({ example: 5, description: '1..5; feeds the professional\'s rating.' }),
+    review: z.string().trim().min(1).max(2000).optional().openapi({ example: 'Fast and precise.' }),
+  })
+  .refine((v) => v.review === undefined || v.rating !== undefined, { path: ['rating'], message: 'A review needs a rating.' })
+  .openapi('ApproveRequest');
+
+export const ReasonBody = z
+  .strictObject({ reason: z.string().trim().min(1).max(2000).openapi({ example: 'Please also confirm the insurance details.' }) })
+  .openapi('ReasonRequest');
+
+export const ResolveBody = z
+  .strictObject({
+    outcome: z.enum(['release', 'refund']).openapi({ description: 'release: pay the professional (completed); refund: return the escrow (canceled).' }),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .openapi('ResolveDisputeRequest');
+
+const DeliverableSchema = z.object({
+  id: z.string().openapi({ example: 'sub_4kT9wQ2mZ7pL1xVa' }),
+  text: z.string(),
+  attachments: z.array(z.object({ name: z.string(), url: z.string() })),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  submitted_at: Instant,
+});
+
+export const TaskSchema = z
+  .object({
+    id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    title: z.string(),
+    description: z.string(),
+    category: Category,
+    location_type: LocationType,
+    location: z.string().nullable(),
+    budget_amount: z.number().openapi({ example: 15 }),
+    budget_type: z.enum(['fixed', 'hourly']),
+    currency: z.literal('usd'),
+    deadline: Instant.nullable(),
+    status: Status,
+    funding: z.object({ status: z.enum(FUNDING_STATUSES), escrow_amount: z.number().openapi({ example: 0 }) }),
+    client_id: z.string(),
+    professional: z
+      .object({ id: z.string().openapi({ example: 'usr_pro456AbCdEfGhIj' }), name: z.string().openapi({ example: 'Sarah M.' }), rating: z.number().nullable().openapi({ example: 4.9 }) })
+      .nullable(),
+    result: z.string().nullable().openapi({ description: "The latest submission's text.", example: 'Appointment scheduled ...' }),
+    deliverables: z.array(DeliverableSchema),
+    submitted_at: Instant.nullable(),
+    completed_at: Instant.nullable(),
+    canceled_at: Instant.nullable(),
+    created_at: Instant,
+    updated_at: Instant,
+  })
+  .openapi('Task');
+
+export type TaskDto = z.infer<typeof TaskSchema>;
+
+export const TaskPageSchema = pageSchema(TaskSchema, 'TaskPage');
+
+export const TaskEventSchema = z
+  .object({
+    id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa' }),
+    type: z.enum(TASK_EVENT_TYPES),
+    from_status: Status.nullable(),
+    to_status: Status,
+    actor_id: z.string().nullable().openapi({ description: 'Null when the platform moved the task (deadline, auto-approval).' }),
+    at: Instant,
+    note: z.string().nullable(),
+  })
+  .openapi('TaskEvent');
+
+export function toTaskDto({ task, professional, deliverables }: TaskView): TaskDto {
+  const funding = fundingOf(task);
+  return {
+    id: task.id,
+    title: task.title,
+    description: task.description,
+    category: task.category,
+    location_type: task.locationType,
+    location: task.location,
+    budget_amount: centsToUsd(task.budgetCents),
+    budget_type: task.budgetType,
+    currency: 'usd',
+    deadline: isoOrNull(task.deadline),
+    status: task.status,
+    funding: { status: funding.status, escrow_amount: centsToUsd(funding.escrowCents) },
+    client_id: task.clientId,
+    professional: professional
+      ? { id: professional.id, name: displayName(professional.fullName), rating: averageRating(professional.ratingSum, professional.ratingCount) }
+      : null,
+    result: deliverables.at(-1)?.text ?? null,
+    deliverables: deliverables.map((d) => ({ id: d.id, text: d.text, attachments: d.attachments, data: d.data, submitted_at: iso(d.submittedAt) })),
+    submitted_at: isoOrNull(task.submittedAt),
+    completed_at: isoOrNull(task.completedAt),
+    canceled_at: isoOrNull(task.canceledAt),
+    created_at: iso(task.createdAt),
+    updated_at: iso(task.updatedAt),
+  };
+}
+
+export function toTaskEventDto(event: TaskEventRow): z.infer<typeof TaskEventSchema> {
+  return {
+    id: event.id,
+    type: event.type as z.infer<typeof TaskEventSchema>['type'],
+    from_status: event.fromStatus,
+    to_status: event.toStatus,
+    actor_id: event.actorId,
+    at: iso(event.createdAt),
+    note: event.note,
+  };
+}

@@ -1,0 +1,68 @@
+/** Posting, reading and listing tasks (the moves between statuses live in actions.ts). */
+import type { Caller } from '../../context';
+import type { Db } from '../../db/client';
+import { insertTaskEvent, listTaskEvents } from '../../db/queries/task-history';
+import {
+  findTaskView,
+  insertTask,
+  listTaskViews,
+  type TaskCategory,
+  type TaskFilters,
+  type TaskScope,
+  type TaskView,
+} from '../../db/queries/tasks';
+import { notFound } from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import { loadTaskFor, relationTo, requireVerifiedProfessional } from './access';
+
+export interface NewTaskInput {
+  title: string;
+  description: string;
+  category: TaskCategory;
+  locationType: 'remote' | 'local';
+  location: string | null;
+  budgetCents: number;
+  budgetType: 'fixed' | 'hourly';
+  deadline: Date | null;
+}
+
+/** A new task is open and unfunded; its creation is the first line of its history. */
+export async function createTask(db: Db, caller: Caller, input: NewTaskInput): Promise<TaskView> {
+  const id = newId('task');
+  await db.transaction(async (tx) => {
+    await insertTask(tx, { id, clientId: caller.id, ...input });
+    await insertTaskEvent(tx, { id: newId('evt'), taskId: id, type: 'created', fromStatus: null, toStatus: 'open', actorId: caller.id });
+  });
+  const view = await findTaskView(db, id);
+  if (!view) throw notFound('Task');
+  return view;
+}
+
+export async function getTask(db: Db, caller: Caller, taskId: string): Promise<TaskView> {
+  const view = await findTaskView(db, taskId);
+  if (!view || !(await relationTo(db, caller, view.task))) throw notFound('Task');
+  return view;
+}
+
+export interface PageArgs {
+  limit: number;
+  offset: number;
+}
+
+/** The caller's own tasks: those a client posted, those a professional was assigned. */
+export async function listTasksFor(db: Db, caller: Caller, filters: TaskFilters, page: PageArgs) {
+  const scope: TaskScope =
+    caller.role === 'professional' ? { kind: 'professional', professionalId: caller.id } : { kind: 'client', clientId: caller.id };
+  return listTaskViews(db, { scope, filters, ...page });
+}
+
+/** Open, funded, unassigned tasks, for verified professionals only. */
+export async function listMarketplace(db: Db, caller: Caller, filters: Omit<TaskFilters, 'status'>, page: PageArgs) {
+  await requireVerifiedProfessional(db, caller);
+  return listTaskViews(db, { scope: { kind: 'marketplace' }, filters, ...page });
+}
+
+export async function taskHistory(db: Db, caller: Caller, taskId: string, page: PageArgs) {
+  await loadTaskFor(db, caller, taskId);
+  return listTaskEvents(db, { taskId, ...page });
+}
