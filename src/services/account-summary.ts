@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import type { UserRow } from '../db/queries/users';
 import { getAccount } from './accounts';
+import { centsToUsd, userBalances } from './ledger';
 
 export interface AccountSummary {
   user: UserRow;
@@ -9,16 +10,17 @@ export interface AccountSummary {
   professional: { verified: boolean; rating: number | null; completed_tasks: number; payouts_enabled: boolean } | null;
 }
 
-/** What /auth/me shows. Balances come from the ledger once payments exist; until then nothing is held. */
+/** What /auth/me shows; the balance is the ledger's available balance. */
 export async function getAccountSummary(db: Db, userId: string): Promise<AccountSummary> {
   const user = await getAccount(db, userId);
+  const balances = await userBalances(db, userId);
   const rating = user.ratingCount > 0 ? Math.round((user.ratingSum / user.ratingCount) * 10) / 10 : null;
   return {
     user,
-    availableBalance: 0,
+    availableBalance: centsToUsd(balances.availableCents),
     professional:
       user.role === 'professional'
-        ? { verified: user.verified, rating, completed_tasks: 0, payouts_enabled: false }
+        ? { verified: user.verified, rating, completed_tasks: 0, payouts_enabled: user.payoutsEnabled }
         : null,
   };
 }
