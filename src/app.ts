@@ -4,7 +4,9 @@ import { ApiError, renderError } from './lib/errors';
 import { renderDocsPage } from './lib/docs-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
 import { authRouter } from './routes/auth';
+import { localPaymentsRouter } from './routes/local';
 import { registerHealth } from './routes/system/health';
+import { registerStripeWebhook } from './routes/webhooks/stripe';
 
 const KIB = 1024;
 /** Default body cap from the contract; Stripe's webhook payloads can be larger than an API request. */
@@ -52,6 +54,9 @@ export function createApp() {
 
   registerHealth(app);
   app.route('/auth', authRouter());
+  registerStripeWebhook(app);
+  // Local payments deliver their events through the app itself, the way Stripe's arrive.
+  app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
