@@ -1,8 +1,22 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/** Stripe's npm package ships source maps without their sources; vite would warn once per file (about 150 lines). */
+const quietStripeSourcemaps: Plugin = {
+  name: 'quiet-stripe-sourcemaps',
+  configResolved(config) {
+    const warnOnce = config.logger.warnOnce.bind(config.logger);
+    config.logger.warnOnce = (message, options) => {
+      if (/node_modules\/stripe\/.*points to missing source files/.test(message)) return;
+      warnOnce(message, options);
+    };
+  },
+};
 
 export default defineConfig({
   plugins: [
+    quietStripeSourcemaps,
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
@@ -10,6 +24,10 @@ export default defineConfig({
           DATABASE_URL: inject('databaseUrl'),
           DB_RELAY_PORT: inject('dbRelayPort'),
           LOG_REQUESTS: 'false',
+          // The real Stripe SDK, pointed at the local fake; tests of local payments mode unset the key.
+          STRIPE_API_URL: inject('stripeFakeUrl'),
+          STRIPE_SECRET_KEY: inject('stripeSecretKey'),
+          STRIPE_WEBHOOK_SECRET: inject('stripeWebhookSecret'),
         },
       },
     })),

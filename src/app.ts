@@ -9,6 +9,8 @@ import { categoriesRouter } from './routes/categories';
 import { marketplaceRouter } from './routes/marketplace';
 import { registerHealth } from './routes/system/health';
 import { tasksRouter } from './routes/tasks';
+import { localPaymentsRouter } from './routes/local';
+import { registerStripeWebhook } from './routes/webhooks/stripe';
 
 const KIB = 1024;
 /**
@@ -64,6 +66,9 @@ export function createApp() {
   app.route('/api/v1', marketplaceRouter());
   app.route('/api/v1', categoriesRouter());
   app.route('/api/v1/admin', adminRouter());
+  registerStripeWebhook(app);
+  // Local payments deliver their events through the app itself, the way Stripe's arrive.
+  app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));

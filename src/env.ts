@@ -2,7 +2,14 @@
  * The app's Env: bindings and vars come from `wrangler types` (worker-configuration.d.ts, never hand-written).
  * Secrets are typed there as always present; here they are optional, because development runs without them.
  */
-type SecretName = 'DATABASE_URL' | 'DB_RELAY_PORT' | 'JWT_SIGNING_KEYS' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET';
+type SecretName =
+  | 'DATABASE_URL'
+  | 'DB_RELAY_PORT'
+  | 'JWT_SIGNING_KEYS'
+  | 'STRIPE_SECRET_KEY'
+  | 'STRIPE_WEBHOOK_SECRET'
+  // Tests only: where the Stripe fake listens (see src/services/payments/stripe-client.ts).
+  | 'STRIPE_API_URL';
 
 export type AppEnv = Omit<Cloudflare.Env, SecretName> & Partial<Pick<Cloudflare.Env, SecretName>>;
 

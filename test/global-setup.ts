@@ -1,11 +1,12 @@
 /**
  * Runs in Node before the suite: picks a Postgres, makes a fresh database for this run, migrates it, starts the
- * WebSocket relay and hands the addresses to the Worker under test. Drops the database afterwards.
+ * WebSocket relay and the Stripe fake, and hands the addresses to the Worker under test. Drops the database afterwards.
  */
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
 import { startRelay } from '../src/node/relay';
 import { startOpenApiValidator } from './support/openapi-validator';
+import { startStripeFake } from './support/stripe-fake';
 import { applyMigrations, nodePool, portAnswers, startEmbeddedPostgres } from '../src/node/postgres';
 
 declare module 'vitest' {
@@ -15,8 +16,16 @@ declare module 'vitest' {
     /** 'server' supports concurrent connections; 'embedded' (PGlite) serializes everything. */
     databaseKind: 'server' | 'embedded';
     openApiValidatorUrl: string;
+    /** The Stripe fake (test/support/stripe-fake.ts); the Worker gets it as STRIPE_API_URL. */
+    stripeFakeUrl: string;
+    stripeSecretKey: string;
+    stripeWebhookSecret: string;
   }
 }
+
+/** Test-only Stripe credentials: the fake accepts this key; webhook bodies in tests are signed with this secret. */
+const STRIPE_TEST_KEY = `sk_test_fake_${randomBytes(8).toString('hex')}`;
+const STRIPE_TEST_WEBHOOK_SECRET = `whsec_test_${randomBytes(16).toString('hex')}`;
 
 /** TEST_DATABASE_URL, else the machine's Postgres if it answers, else null (embedded). TEST_DATABASE=embedded forces PGlite. */
 async function pickServer(): Promise<string | null> {
@@ -29,6 +38,7 @@ async function pickServer(): Promise<string | null> {
 export default async function setup(project: TestProject) {
   const relay = await startRelay();
   const validator = await startOpenApiValidator();
+  const stripe = await startStripeFake({ secretKey: STRIPE_TEST_KEY });
   const serverUrl = await pickServer();
   let databaseUrl: string;
   let teardown: () => Promise<void>;
@@ -59,10 +69,14 @@ export default async function setup(project: TestProject) {
   project.provide('dbRelayPort', String(relay.port));
   project.provide('openApiValidatorUrl', validator.url);
   project.provide('databaseKind', serverUrl ? 'server' : 'embedded');
+  project.provide('stripeFakeUrl', stripe.url);
+  project.provide('stripeSecretKey', STRIPE_TEST_KEY);
+  project.provide('stripeWebhookSecret', STRIPE_TEST_WEBHOOK_SECRET);
 
   return async () => {
     await teardown();
     await relay.close();
     await validator.close();
+    await stripe.close();
   };
 }

@@ -40,7 +40,17 @@ export function openDb(env: AppEnv): DbHandle {
     routeThroughRelay(env.DB_RELAY_PORT);
   }
   const pool = new Pool({ connectionString: url, max: 5 });
-  // A dropped idle connection must not crash the isolate; the next query reconnects.
-  pool.on('error', (err: Error) => console.error(JSON.stringify({ level: 'error', message: `db pool: ${err.message}` })));
-  return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+  let closing = false;
+  // A dropped idle connection must not crash the isolate; the next query reconnects. Sockets torn down by our own
+  // close() report "connection lost" too: expected, not logged.
+  pool.on('error', (err: Error) => {
+    if (!closing) console.error(JSON.stringify({ level: 'error', message: `db pool: ${err.message}` }));
+  });
+  return {
+    db: drizzle({ client: pool, schema }),
+    close: () => {
+      closing = true;
+      return pool.end();
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { countCompletedTasks } from '../db/queries/tasks';
 import type { UserRow } from '../db/queries/users';
 import { getAccount } from './accounts';
 import { averageRating } from './professionals';
+import { centsToUsd, userBalances } from './ledger';
 
 export interface AccountSummary {
   user: UserRow;
@@ -11,17 +12,18 @@ export interface AccountSummary {
   professional: { verified: boolean; rating: number | null; completed_tasks: number; payouts_enabled: boolean } | null;
 }
 
-/** What /auth/me shows. Balances come from the ledger once payments exist; until then nothing is held. */
+/** What /auth/me shows; the balance is the ledger's available balance. */
 export async function getAccountSummary(db: Db, userId: string): Promise<AccountSummary> {
   const user = await getAccount(db, userId);
+  const balances = await userBalances(db, userId);
   const professional =
     user.role === 'professional'
       ? {
           verified: user.verified,
           rating: averageRating(user.ratingSum, user.ratingCount),
           completed_tasks: await countCompletedTasks(db, user.id),
-          payouts_enabled: false,
+          payouts_enabled: user.payoutsEnabled,
         }
       : null;
-  return { user, availableBalance: 0, professional };
+  return { user, availableBalance: centsToUsd(balances.availableCents), professional };
 }

@@ -1,6 +1,7 @@
 import { openDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { purgeExpiredKeys } from './idempotency';
+import { retryPendingStripeCalls } from './payments/pending-calls';
 import { autoApproveDays, autoApproveSubmittedTasks, expireOverdueTasks } from './tasks/scheduled-jobs';
 
 /** A scheduled job: safe to run again after a partial or repeated run. May return how many rows it handled. */
@@ -11,6 +12,8 @@ export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
   { name: 'expire-overdue-tasks', run: ({ db }, now) => expireOverdueTasks(db, now) },
   { name: 'auto-approve-submitted-tasks', run: ({ db }, now, env) => autoApproveSubmittedTasks(db, now, autoApproveDays(env)) },
   { name: 'purge-idempotency-keys', run: ({ db }, now) => purgeExpiredKeys(db, now) },
+  // Stripe calls that move money and have not succeeded yet; after the task jobs, so their refunds go out this run.
+  { name: 'retry-pending-stripe-calls', run: retryPendingStripeCalls },
 ];
 
 export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {

@@ -1,7 +1,7 @@
 /** Every test makes its own accounts, so no test depends on another's data. */
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema';
-import { randomString } from '../../src/lib/ids';
+import { newId, randomString } from '../../src/lib/ids';
 import { call } from './api';
 import { withDb } from './db';
 
@@ -39,4 +39,12 @@ export async function newAdmin(): Promise<TestAccount> {
   const account = await newAccount('client', 'Admin');
   await withDb((db) => db.update(users).set({ role: 'admin' }).where(eq(users.id, account.id)));
   return { ...account, role: 'admin' };
+}
+
+/** A user row without credentials, for tests that need an owner but never log in (no password hashing, so fast). */
+export async function newUserRecord(role: TestRole = 'client'): Promise<{ id: string; email: string }> {
+  const id = newId('usr');
+  const email = uniqueEmail(role);
+  await withDb((db) => db.insert(users).values({ id, email, passwordHash: 'unusable', fullName: 'Ledger Test', role }));
+  return { id, email };
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { users } from '../schema';
 
@@ -23,4 +23,40 @@ export async function findUserById(db: Db | Tx, id: string): Promise<UserRow | n
 
 export async function updatePasswordHash(db: Db | Tx, id: string, passwordHash: string): Promise<void> {
   await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
+}
+
+export async function findUserByStripeAccount(db: Db | Tx, stripeAccountId: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.stripeAccountId, stripeAccountId)).limit(1);
+  return row ?? null;
+}
+
+/**
+ * Applies a Connect account's state to its professional, unless a newer account.updated was applied already
+ * (older events can arrive late). Binds the account to the user if it was not yet. Verification is sticky: payouts
+ * being enabled once verifies the professional; Stripe later pausing payouts does not un-verify them.
+ * Returns false when the row was not changed (stale event, another account bound, or not a professional).
+ */
+export async function applyConnectAccountState(
+  db: Db | Tx,
+  input: { userId: string; stripeAccountId: string; payoutsEnabled: boolean; eventAt: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({
+      stripeAccountId: input.stripeAccountId,
+      payoutsEnabled: input.payoutsEnabled,
+      verified: input.payoutsEnabled ? true : sql`${users.verified}`,
+      stripeAccountEventAt: input.eventAt,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(users.id, input.userId),
+        eq(users.role, 'professional'),
+        or(isNull(users.stripeAccountId), eq(users.stripeAccountId, input.stripeAccountId)),
+        or(isNull(users.stripeAccountEventAt), lte(users.stripeAccountEventAt, input.eventAt)),
+      ),
+    )
+    .returning({ id: users.id });
+  return rows.length > 0;
 }

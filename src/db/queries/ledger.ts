@@ -1,0 +1,134 @@
+import { count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../client';
+import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../schema';
+
+export type LedgerAccountRow = typeof ledgerAccounts.$inferSelect;
+export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
+export type NewLedgerAccount = Pick<typeof ledgerAccounts.$inferInsert, 'id' | 'kind' | 'userId' | 'taskId'>;
+export type NewLedgerTransaction = typeof ledgerTransactions.$inferInsert;
+export type NewLedgerEntry = Pick<typeof ledgerEntries.$inferInsert, 'transactionId' | 'accountId' | 'amountCents'>;
+
+/** Creates the accounts that do not exist yet; existing ones are left alone (their balance is never written here). */
+export async function ensureAccounts(db: Db | Tx, accounts: NewLedgerAccount[]): Promise<void> {
+  await db.insert(ledgerAccounts).values(accounts).onConflictDoNothing({ target: ledgerAccounts.id });
+}
+
+/** Inserts unless the reference was already posted; null when it was (the unique index decides, not a prior read). */
+export async function insertTransaction(db: Db | Tx, txn: NewLedgerTransaction): Promise<string | null> {
+  const [row] = await db
+    .insert(ledgerTransactions)
+    .values(txn)
+    .onConflictDoNothing({ target: ledgerTransactions.reference })
+    .returning({ id: ledgerTransactions.id });
+  return row?.id ?? null;
+}
+
+export async function findTransactionByReference(db: Db | Tx, reference: string): Promise<LedgerTransactionRow | null> {
+  const [row] = await db.select().from(ledgerTransactions).where(eq(ledgerTransactions.reference, reference)).limit(1);
+  return row ?? null;
+}
+
+/** One statement, rows in the given order (the balance trigger applies them in that order). */
+export async function insertEntries(db: Db | Tx, entries: NewLedgerEntry[]): Promise<void> {
+  await db.insert(ledgerEntries).values(entries);
+}
+
+export async function findAccounts(db: Db | Tx, ids: string[]): Promise<LedgerAccountRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));
+}
+
+/** A user's balance per account kind, in cents. Kinds without an account are absent. */
+export async function userBalancesByKind(db: Db | Tx, userId: string): Promise<{ kind: LedgerAccountRow['kind']; cents: number }[]> {
+  const rows = await db
+    .select({ kind: ledgerAccounts.kind, cents: sql<string>`sum(${ledgerAccounts.balanceCents})` })
+    .from(ledgerAccounts)
+    .where(eq(ledgerAccounts.userId, userId))
+    .groupBy(ledgerAccounts.kind);
+  return rows.map((r) => ({ kind: r.kind, cents: Number(r.cents) }));
+}
+
+export interface LedgerLineRow {
+  entryId: number;
+  transactionId: string;
+  kind: string;
+  memo: string | null;
+  simulated: boolean;
+  taskId: string | null;
+  accountKind: LedgerAccountRow['kind'];
+  amountCents: number;
+  createdAt: Date;
+}
+
+/** The entries on a user's accounts, newest first, with the transaction each belongs to. */
+export async function listUserLines(
+  db: Db | Tx,
+  userId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: LedgerLineRow[]; total: number }> {
+  const ownedBy = eq(ledgerAccounts.userId, userId);
+  const rows = await db
+    .select({
+      entryId: ledgerEntries.id,
+      transactionId: ledgerTransactions.id,
+      kind: ledgerTransactions.kind,
+      memo: ledgerTransactions.memo,
+      simulated: ledgerTransactions.simulated,
+      taskId: sql<string | null>`coalesce(${ledgerTransactions.taskId}, ${ledgerAccounts.taskId})`,
+      accountKind: ledgerAccounts.kind,
+      amountCents: ledgerEntries.amountCents,
+      createdAt: ledgerEntries.createdAt,
+    })
+    .from(ledgerEntries)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+    .where(ownedBy)
+    .orderBy(desc(ledgerEntries.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  const [totals] = await db
+    .select({ total: count() })
+    .from(ledgerEntries)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .where(ownedBy);
+  return { rows, total: totals?.total ?? 0 };
+}
+
+export interface LedgerIntegrity {
+  /** Sum of every account's balance: zero when money is neither created nor destroyed. */
+  totalCents: number;
+  /** Accounts whose stored balance differs from the sum of their entries. */
+  driftedAccounts: { id: string; balanceCents: number; entriesCents: number }[];
+  /** Transactions whose entries do not sum to zero. */
+  unbalancedTransactions: string[];
+}
+
+/** The whole ledger checked against its own rules; for tests and operators, not for request paths. */
+export async function checkLedgerIntegrity(db: Db | Tx, scope?: { accountIds?: string[] }): Promise<LedgerIntegrity> {
+  const accountFilter = scope?.accountIds ? inArray(ledgerAccounts.id, scope.accountIds) : undefined;
+  const drifted = await db
+    .select({
+      id: ledgerAccounts.id,
+      balanceCents: ledgerAccounts.balanceCents,
+      entriesCents: sql<string>`coalesce(sum(${ledgerEntries.amountCents}), 0)`,
+    })
+    .from(ledgerAccounts)
+    .leftJoin(ledgerEntries, eq(ledgerEntries.accountId, ledgerAccounts.id))
+    .where(accountFilter)
+    .groupBy(ledgerAccounts.id)
+    .having(sql`${ledgerAccounts.balanceCents} <> coalesce(sum(${ledgerEntries.amountCents}), 0)`);
+  const unbalanced = await db
+    .select({ id: ledgerEntries.transactionId })
+    .from(ledgerEntries)
+    .groupBy(ledgerEntries.transactionId)
+    .having(sql`sum(${ledgerEntries.amountCents}) <> 0`);
+  const [total] = await db
+    .select({ cents: sql<string>`coalesce(sum(${ledgerAccounts.balanceCents}), 0)` })
+    .from(ledgerAccounts)
+    .where(accountFilter);
+  return {
+    totalCents: Number(total?.cents ?? 0),
+    driftedAccounts: drifted.map((d) => ({ id: d.id, balanceCents: d.balanceCents, entriesCents: Number(d.entriesCents) })),
+    unbalancedTransactions: unbalanced.map((u) => u.id),
+  };
+}

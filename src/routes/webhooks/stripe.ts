@@ -1,0 +1,43 @@
+import { z } from '@hono/zod-openapi';
+import { errorResponses, json } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+import { runPendingCallsSoon } from '../../services/payments/pending-calls';
+import { processStripeEvent, verifyStripeEvent } from '../../services/payments/stripe-events';
+
+const EventAck = z
+  .object({
+    received: z.literal(true),
+    duplicate: z.boolean().openapi({ description: 'True when this event id was processed before; nothing changed.' }),
+  })
+  .openapi('StripeEventAck');
+
+const StripeEvent = z
+  .looseObject({ id: z.string().openapi({ example: 'evt_1Q...' }), type: z.string().openapi({ example: 'checkout.session.completed' }) })
+  .openapi('StripeEvent');
+
+/**
+ * Documented, not validated by schema: the signature covers the exact bytes, so the body is read raw and only
+ * parsed once the signature checks out.
+ */
+export function registerStripeWebhook(router: Router) {
+  router.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/webhooks/stripe',
+    tags: ['Webhooks'],
+    summary: 'Stripe events (called by Stripe, not by API clients)',
+    description:
+      'Verifies Stripe-Signature over the raw body (5-minute tolerance), records each event id once and applies it in the same database transaction. Redeliveries answer 200 and change nothing; unknown event types are recorded and answered 200.',
+    request: {
+      headers: z.object({ 'stripe-signature': z.string().openapi({ example: 't=1700000000,v1=5257a869...' }) }),
+      body: { required: true, content: { 'application/json': { schema: StripeEvent } } },
+    },
+    responses: { 200: json(EventAck, 'The event is recorded'), ...errorResponses(503) },
+  });
+
+  router.post('/webhooks/stripe', async (c) => {
+    const event = await verifyStripeEvent(c.env, await c.req.text(), c.req.header('Stripe-Signature'));
+    const result = await processStripeEvent(c.var.db, event);
+    c.executionCtx.waitUntil(runPendingCallsSoon(c.env, result.pendingCalls));
+    return c.json({ received: true as const, duplicate: result.duplicate }, 200);
+  });
+}

@@ -1,0 +1,208 @@
+/**
+ * The double-entry ledger: the only way money moves. Amounts are integer cents (USD), signed: a positive entry
+ * credits an account (its balance grows), a negative one debits it. Every transaction's entries sum to zero, so
+ * the sum of all balances is always zero; the database enforces that and the rest (drizzle/*_ledger_constraints).
+ *
+ * Accounts (a positive balance is money the platform holds for that purpose):
+ *   external:stripe         the outside world. Money paid in through Stripe debits it, money leaving through a
+ *                           refund or a transfer credits it back; its balance is minus what the platform holds.
+ *                           The only account allowed below zero.
+ *   escrow:<task>           a task's funded money, owned by the task's client.
+ *   available:<user>        money owed to a user and free to move: a professional's earnings not yet paid out,
+ *                           a client's overfunding returned.
+ *   pending_payout:<user>   a professional's earnings on their way to their connected account (transfer in flight).
+ *   pending_refund:<task>   a refund in flight back to the task's client.
+ *   platform:fees           the platform's fee income.
+ *
+ * `reference` names what a transaction settles ("fund:cs_...", "release:task_..."); it is unique, so posting the
+ * same thing twice (a redelivered webhook, a retried job) records it once.
+ */
+import type { Tx, Db } from '../db/client';
+import {
+  ensureAccounts,
+  findAccounts,
+  findTransactionByReference,
+  insertEntries,
+  insertTransaction,
+  listUserLines,
+  userBalancesByKind,
+  type LedgerLineRow,
+} from '../db/queries/ledger';
+import type { ledgerAccountKind } from '../db/schema';
+import { newId } from '../lib/ids';
+
+export type LedgerAccountKind = (typeof ledgerAccountKind.enumValues)[number];
+
+export interface LedgerAccount {
+  id: string;
+  kind: LedgerAccountKind;
+  userId: string | null;
+  taskId: string | null;
+}
+
+/** What a transaction records. Listed here so the transactions listing can explain each line. */
+export type LedgerTransactionKind =
+  | 'funding' // Stripe -> escrow (a paid checkout)
+  | 'release' // escrow -> professional's available + platform fees (approval)
+  | 'refund' // escrow -> pending_refund (cancel, expiry, dispute refund)
+  | 'transfer' // available -> pending_payout (a transfer to the connected account is on its way)
+  | 'settlement' // pending_* -> Stripe (Stripe accepted the refund or transfer)
+  | 'reversal'; // pending_* -> back where it came from (Stripe refused the call for good)
+
+export const STRIPE_EXTERNAL: LedgerAccount = { id: 'external:stripe', kind: 'external_stripe', userId: null, taskId: null };
+export const PLATFORM_FEES: LedgerAccount = { id: 'platform:fees', kind: 'platform_fees', userId: null, taskId: null };
+
+export const escrowAccount = (taskId: string, clientId: string): LedgerAccount => ({
+  id: `escrow:${taskId}`,
+  kind: 'escrow',
+  userId: clientId,
+  taskId,
+});
+export const availableAccount = (userId: string): LedgerAccount => ({
+  id: `available:${userId}`,
+  kind: 'available',
+  userId,
+  taskId: null,
+});
+export const pendingPayoutAccount = (userId: string): LedgerAccount => ({
+  id: `pending_payout:${userId}`,
+  kind: 'pending_payout',
+  userId,
+  taskId: null,
+});
+export const pendingRefundAccount = (taskId: string, clientId: string): LedgerAccount => ({
+  id: `pending_refund:${taskId}`,
+  kind: 'pending_refund',
+  userId: clientId,
+  taskId,
+});
+
+export interface LedgerEntryInput {
+  account: LedgerAccount;
+  amountCents: number;
+}
+
+export interface Posting {
+  reference: string;
+  kind: LedgerTransactionKind;
+  taskId?: string | null;
+  userId?: string | null;
+  memo?: string | null;
+  /** Local payments mode: recorded, but no real money moved. */
+  simulated?: boolean;
+  entries: LedgerEntryInput[];
+}
+
+export interface PostResult {
+  /** False when this reference was already posted: nothing was written. */
+  posted: boolean;
+  transactionId: string;
+}
+
+/** The database refuses all of these too; checking first turns a programming error into a clear message. */
+function assertWellFormed(posting: Posting): void {
+  const { entries, reference } = posting;
+  if (!reference) throw new Error('a ledger posting needs a reference');
+  if (entries.length < 2) throw new Error(`ledger posting ${reference} needs at least two entries`);
+  const seen = new Set<string>();
+  let sum = 0;
+  for (const { account, amountCents } of entries) {
+    if (!Number.isSafeInteger(amountCents) || amountCents === 0) {
+      throw new Error(`ledger posting ${reference}: ${amountCents} is not a non-zero whole number of cents`);
+    }
+    // One entry per account: a transaction that both debits and credits an account means nothing, and it would
+    // let the balance dip below zero between its two entries.
+    if (seen.has(account.id)) throw new Error(`ledger posting ${reference} names ${account.id} twice`);
+    seen.add(account.id);
+    sum += amountCents;
+  }
+  if (sum !== 0) throw new Error(`ledger posting ${reference} does not balance (sums to ${sum} cents)`);
+}
+
+/**
+ * Posts a balanced transaction inside the caller's database transaction, once per reference. Accounts are
+ * created on first use. Entries go in account-id order so concurrent postings lock accounts in the same order
+ * (no deadlocks); an entry that would take a non-external account below zero fails the whole transaction.
+ */
+export async function post(tx: Tx, posting: Posting): Promise<PostResult> {
+  assertWellFormed(posting);
+  const accounts = posting.entries.map((e) => e.account);
+  await ensureAccounts(
+    tx,
+    accounts.map(({ id, kind, userId, taskId }) => ({ id, kind, userId, taskId })),
+  );
+  // An account id names its owner; a mismatch would credit one user's money to another, so refuse it.
+  for (const stored of await findAccounts(tx, accounts.map((a) => a.id))) {
+    const wanted = accounts.find((a) => a.id === stored.id)!;
+    if (stored.kind !== wanted.kind || stored.userId !== wanted.userId || stored.taskId !== wanted.taskId) {
+      throw new Error(`ledger account ${stored.id} belongs to someone else than this posting says`);
+    }
+  }
+
+  const transactionId = await insertTransaction(tx, {
+    id: newId('txn'),
+    reference: posting.reference,
+    kind: posting.kind,
+    taskId: posting.taskId ?? null,
+    userId: posting.userId ?? null,
+    memo: posting.memo ?? null,
+    simulated: posting.simulated ?? false,
+  });
+  if (!transactionId) {
+    const existing = await findTransactionByReference(tx, posting.reference);
+    return { posted: false, transactionId: existing!.id };
+  }
+  const ordered = [...posting.entries].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
+  await insertEntries(
+    tx,
+    ordered.map((e) => ({ transactionId, accountId: e.account.id, amountCents: e.amountCents })),
+  );
+  return { posted: true, transactionId };
+}
+
+export interface UserBalances {
+  /** Free to move: a professional's earnings not paid out, a client's returned overfunding. */
+  availableCents: number;
+  /** In escrow for the user's tasks. */
+  escrowCents: number;
+  /** On its way out to the user (transfers and refunds in flight). */
+  pendingCents: number;
+}
+
+export async function userBalances(db: Db | Tx, userId: string): Promise<UserBalances> {
+  const byKind = new Map((await userBalancesByKind(db, userId)).map((r) => [r.kind, r.cents]));
+  const of = (kind: LedgerAccountKind) => byKind.get(kind) ?? 0;
+  return {
+    availableCents: of('available'),
+    escrowCents: of('escrow'),
+    pendingCents: of('pending_payout') + of('pending_refund'),
+  };
+}
+
+/** An existing account by id (e.g. the hold account a pending Stripe call names). */
+export async function loadAccount(db: Db | Tx, id: string): Promise<LedgerAccount | null> {
+  const [row] = await findAccounts(db, [id]);
+  return row ? { id: row.id, kind: row.kind, userId: row.userId, taskId: row.taskId } : null;
+}
+
+export async function accountBalanceCents(db: Db | Tx, account: LedgerAccount): Promise<number> {
+  const [row] = await findAccounts(db, [account.id]);
+  return row?.balanceCents ?? 0;
+}
+
+export type LedgerLine = LedgerLineRow;
+
+/** A user's ledger lines, newest first. */
+export function listLedgerLines(db: Db | Tx, userId: string, page: { limit: number; offset: number }) {
+  return listUserLines(db, userId, page);
+}
+
+/** The platform's cut of `amountCents` at `bps` basis points, rounded half up; the professional gets the rest. */
+export function platformFeeCents(amountCents: number, bps: number): number {
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0) throw new Error(`bad amount ${amountCents}`);
+  if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) throw new Error(`bad fee ${bps} bps`);
+  return Math.floor((amountCents * bps + 5_000) / 10_000);
+}
+
+/** Cents to the wire's USD number (exact for whole cents: 4999 -> 49.99). */
+export const centsToUsd = (cents: number): number => Math.round(cents) / 100;

@@ -1,0 +1,156 @@
+/**
+ * Outbound Stripe calls that move money (refunds, transfers, payouts). The rule: never call Stripe inside a
+ * database transaction, never lose a call if the Worker dies. So a service records the call here, in the same
+ * transaction as the ledger posting that moves the money into a hold account (pending_refund / pending_payout);
+ * after commit the route makes the call (waitUntil); the scheduled job retries whatever is still pending, with
+ * backoff, until Stripe answers. The idempotency key (derived from what the call settles) makes every retry the
+ * same request to Stripe, and a retry first looks for an object an earlier attempt made, so nothing is paid twice.
+ * On success the hold account is settled to Stripe in the ledger.
+ */
+import type { Db, Tx } from '../../db/client';
+import { openDb } from '../../db/client';
+import {
+  claimDueCall,
+  insertPendingCall,
+  listDueCallKeys,
+  markCallFailedAttempt,
+  markCallSucceeded,
+  type PendingCallRow,
+} from '../../db/queries/pending-calls';
+import type { AppEnv } from '../../env';
+import { loadAccount, post, STRIPE_EXTERNAL, type LedgerAccount } from '../ledger';
+import type { ScheduledJob } from '../scheduled';
+import { paymentsProvider, type MoneyCallKind, type PaymentsProvider } from './provider';
+
+/** How long one attempt owns a call. Longer than the Stripe client's timeout, so attempts never overlap. */
+export const LEASE_SECONDS = 120;
+const FIRST_RETRY_SECONDS = 30;
+const MAX_RETRY_SECONDS = 3600;
+
+/** Wait after the n-th failed attempt: 30 s, 1 min, 2 min, ... at most an hour. Never gives up on a retryable error. */
+export function retryDelaySeconds(failedAttempts: number): number {
+  return Math.min(FIRST_RETRY_SECONDS * 2 ** Math.max(0, failedAttempts - 1), MAX_RETRY_SECONDS);
+}
+
+export interface PendingCallInput {
+  kind: MoneyCallKind;
+  /** Derived from what the call settles: `release:<task>`, `refund:<task>:<payment>`. */
+  idempotencyKey: string;
+  /** Stripe's request parameters (amount in cents, currency, destination, payment_intent ...). */
+  params: Record<string, unknown>;
+  /** Connected account to act on (Stripe-Account header), for payouts. */
+  stripeAccount?: string | null;
+  /** Where the money waits while the call is in flight; settled to Stripe when it succeeds. Null: nothing to settle. */
+  hold: LedgerAccount | null;
+  amountCents: number;
+  taskId?: string | null;
+  userId?: string | null;
+}
+
+/** Records the call in the caller's transaction; false if this idempotency key was recorded before. */
+export async function recordPendingCall(tx: Tx, input: PendingCallInput): Promise<boolean> {
+  const metadata = { ...((input.params.metadata as Record<string, string> | undefined) ?? {}), idempotency_key: input.idempotencyKey };
+  return insertPendingCall(tx, {
+    kind: input.kind,
+    idempotencyKey: input.idempotencyKey,
+    params: { ...input.params, metadata },
+    stripeAccount: input.stripeAccount ?? null,
+    holdAccountId: input.hold?.id ?? null,
+    amountCents: input.amountCents,
+    taskId: input.taskId ?? null,
+    userId: input.userId ?? null,
+  });
+}
+
+export type AttemptResult = 'succeeded' | 'retrying' | 'failed' | 'not_due';
+
+async function settle(db: Db, call: PendingCallRow, stripeObjectId: string, simulated: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (!(await markCallSucceeded(tx, call.id, { stripeObjectId, simulated }))) return;
+    if (!call.holdAccountId) return;
+    const hold = await loadAccount(tx, call.holdAccountId);
+    if (!hold) throw new Error(`pending call ${call.idempotencyKey} names unknown ledger account ${call.holdAccountId}`);
+    await post(tx, {
+      reference: `settled:${call.idempotencyKey}`,
+      kind: 'settlement',
+      taskId: call.taskId,
+      userId: call.userId,
+      memo: `${call.kind} ${stripeObjectId}`,
+      simulated,
+      entries: [
+        { account: hold, amountCents: -call.amountCents },
+        { account: STRIPE_EXTERNAL, amountCents: call.amountCents },
+      ],
+    });
+  });
+}
+
+/**
+ * One attempt at one call, if it is due (`now` defaults to the database's clock). A call another runner holds,
+ * or one already done, is 'not_due'.
+ */
+export async function attemptPendingCall(
+  db: Db,
+  provider: PaymentsProvider,
+  idempotencyKey: string,
+  now?: Date,
+): Promise<AttemptResult> {
+  const call = await claimDueCall(db, idempotencyKey, LEASE_SECONDS, now);
+  if (!call) return 'not_due';
+  const outcome = await provider.execute(
+    { kind: call.kind, params: call.params, idempotencyKey: call.idempotencyKey, stripeAccount: call.stripeAccount },
+    { retry: call.attempts > 1 },
+  );
+  if (outcome.ok) {
+    await settle(db, call, outcome.id, outcome.simulated);
+    return 'succeeded';
+  }
+  const retryInSeconds = outcome.retryable ? retryDelaySeconds(call.attempts) : null;
+  await markCallFailedAttempt(db, call.id, { lastError: outcome.message, retryInSeconds }, now);
+  console.error(
+    JSON.stringify({
+      level: outcome.retryable ? 'warn' : 'error',
+      message: `stripe ${call.kind} ${call.idempotencyKey} attempt ${call.attempts} failed: ${outcome.message}`,
+      retry_in_seconds: retryInSeconds,
+    }),
+  );
+  return outcome.retryable ? 'retrying' : 'failed';
+}
+
+/** Every due call, oldest first, one at a time (Stripe's rate limits and a cron run's time are both finite). */
+export async function runDuePendingCalls(
+  db: Db,
+  provider: PaymentsProvider,
+  options: { now?: Date; limit?: number } = {},
+): Promise<Record<AttemptResult, number>> {
+  const counts: Record<AttemptResult, number> = { succeeded: 0, retrying: 0, failed: 0, not_due: 0 };
+  for (const key of await listDueCallKeys(db, options.limit ?? 25, options.now)) {
+    counts[await attemptPendingCall(db, provider, key, options.now)]++;
+  }
+  return counts;
+}
+
+/**
+ * The after-commit path: makes the calls a request just recorded. Runs under waitUntil with its own database
+ * handle (the request's is closed once the response is sent). Failures are left to the scheduled job.
+ */
+export async function runPendingCallsSoon(env: AppEnv, idempotencyKeys: string[]): Promise<void> {
+  if (idempotencyKeys.length === 0) return;
+  const handle = openDb(env);
+  try {
+    const provider = paymentsProvider(env);
+    for (const key of idempotencyKeys) await attemptPendingCall(handle.db, provider, key);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', message: `pending stripe calls: ${String(err)}` }));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The Cron Trigger's job: retry what is due. */
+export const retryPendingStripeCalls: ScheduledJob = async (handle, now, env) => {
+  const counts = await runDuePendingCalls(handle.db, paymentsProvider(env), { now });
+  if (counts.succeeded + counts.retrying + counts.failed > 0) {
+    console.log(JSON.stringify({ level: 'info', job: 'retry-pending-stripe-calls', ...counts }));
+  }
+};

@@ -1,0 +1,96 @@
+/**
+ * Stripe webhooks: verification, at-most-once processing, and the handler registry.
+ *
+ * At most once: the event id is inserted into stripe_events (primary key) in the same database transaction as the
+ * handler's effect. A redelivery finds the id and changes nothing; a concurrent duplicate waits on the key until
+ * the first commits; if a handler throws, the whole transaction (the id included) rolls back and the 500 makes
+ * Stripe deliver it again later.
+ *
+ * Out of order: Stripe does not promise order, so handlers converge on the state an event's object shows
+ * instead of replaying deltas. Each effect is keyed by what it settles, never by the event:
+ *   - money: a ledger reference per fact ("fund:<checkout session>"), so checkout.session.completed (paid) and
+ *     checkout.session.async_payment_succeeded, in either order, credit escrow once;
+ *   - state: monotonic transitions (a checkout goes pending -> processing -> paid | failed | expired and never
+ *     back, so a late "completed, unpaid" after "async_payment_succeeded" does nothing);
+ *   - snapshots of mutable objects (account.updated): applied only when newer than the last applied (event.created).
+ * A handler whose prerequisite is missing may throw to have Stripe redeliver later; one that finds nothing of ours
+ * answers "ignored".
+ */
+import type { Db, Tx } from '../../db/client';
+import { claimStripeEvent, setStripeEventOutcome } from '../../db/queries/stripe-events';
+import type { AppEnv } from '../../env';
+import { ApiError } from '../../lib/errors';
+import { webhookSecrets } from './config';
+import { onAccountUpdated } from './connect';
+import { Stripe } from './stripe-client';
+
+/** applied: changed something; ignored: nothing of ours (unknown type, unknown object); stale: older than what we know. */
+export type EventOutcome = 'applied' | 'ignored' | 'stale';
+
+export interface EventContext {
+  /** Names a pending Stripe call the handler recorded; it is made right after the commit (and retried by the job). */
+  enqueuePendingCall(idempotencyKey: string): void;
+}
+
+type EventOfType<T extends Stripe.Event['type']> = Extract<Stripe.Event, { type: T }>;
+export type EventHandler<T extends Stripe.Event['type'] = Stripe.Event['type']> = (
+  tx: Tx,
+  event: EventOfType<T>,
+  ctx: EventContext,
+) => Promise<EventOutcome>;
+
+/** Handlers by event type; types not listed are recorded and answered 200. Payments for tasks add theirs here. */
+export const STRIPE_EVENT_HANDLERS: { [T in Stripe.Event['type']]?: EventHandler<T> } = {
+  'account.updated': onAccountUpdated,
+};
+
+const signatureError = (message: string) =>
+  new ApiError('VALIDATION_ERROR', message, { details: [{ path: 'Stripe-Signature', message }] });
+
+/**
+ * The event, if the Stripe-Signature header signs this exact body with one of our secrets within Stripe's 5-minute
+ * tolerance. (The SDK checks the signature before the timestamp, so "tolerance" means a genuine but stale delivery.)
+ */
+export async function verifyStripeEvent(env: AppEnv, payload: string, signature: string | undefined): Promise<Stripe.Event> {
+  if (!signature) throw signatureError('Missing Stripe-Signature header.');
+  let stale = false;
+  for (const secret of webhookSecrets(env)) {
+    try {
+      return await Stripe.webhooks.constructEventAsync(payload, signature, secret, undefined, Stripe.createSubtleCryptoProvider());
+    } catch (err) {
+      if (err instanceof SyntaxError) throw new ApiError('INVALID_JSON', 'The event body is not valid JSON.');
+      if (err instanceof Error && /tolerance/i.test(err.message)) stale = true;
+    }
+  }
+  if (stale) throw signatureError('The Stripe-Signature timestamp is outside the tolerance window.');
+  throw signatureError('The Stripe-Signature does not match this payload.');
+}
+
+export interface ProcessedEvent {
+  duplicate: boolean;
+  outcome: EventOutcome | null;
+  /** Idempotency keys of pending Stripe calls to make now that the transaction committed. */
+  pendingCalls: string[];
+}
+
+export async function processStripeEvent(db: Db, event: Stripe.Event): Promise<ProcessedEvent> {
+  const pendingCalls: string[] = [];
+  const object = event.data.object as { id?: unknown };
+  return db.transaction(async (tx) => {
+    const fresh = await claimStripeEvent(tx, {
+      id: event.id,
+      type: event.type,
+      objectId: typeof object.id === 'string' ? object.id : null,
+      account: event.account ?? null,
+      stripeCreatedAt: new Date(event.created * 1000),
+      outcome: 'processing',
+    });
+    if (!fresh) return { duplicate: true, outcome: null, pendingCalls: [] };
+    const handler = STRIPE_EVENT_HANDLERS[event.type] as EventHandler | undefined;
+    const outcome = handler
+      ? await handler(tx, event, { enqueuePendingCall: (key) => pendingCalls.push(key) })
+      : 'ignored';
+    await setStripeEventOutcome(tx, event.id, outcome);
+    return { duplicate: false, outcome, pendingCalls };
+  });
+}
