@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import { findUserByEmail, findUserById, insertUser, updatePasswordHash, type UserRow } from '../db/queries/users';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from './passwords';
 
 export type SelfServiceRole = 'ai_client' | 'client' | 'professional';
 export type Role = SelfServiceRole | 'admin';
@@ -32,7 +32,7 @@ const BAD_CREDENTIALS = () => new ApiError('UNAUTHORIZED', 'Email or password is
  */
 export async function authenticate(db: Db, email: string, password: string): Promise<UserRow> {
   const user = await findUserByEmail(db, normalizeEmail(email));
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) throw BAD_CREDENTIALS();
   if (needsRehash(user.passwordHash)) await updatePasswordHash(db, user.id, await hashPassword(password));
   return user;
