@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startRelay } from './relay';
 import { applyMigrations, PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
 import { clearDevState, DATA_DIR, readDevState, writeDevState } from './local-database';
+import { devSigningKeys } from './dev-secrets';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const log = (message: string) => console.log(`[dev] ${message}`);
@@ -27,10 +28,13 @@ async function main() {
   await applyMigrations(databaseUrl, relay.port);
   log('migrations applied');
   writeDevState({ databaseUrl, relayPort: relay.port, pid: process.pid });
+  const signingKeys = devSigningKeys();
+  if (signingKeys) log('JWT signing key from .data/jwt-signing-keys.json');
 
+  const vars = [`DATABASE_URL:${databaseUrl}`, `DB_RELAY_PORT:${relay.port}`, ...(signingKeys ? [`JWT_SIGNING_KEYS:${signingKeys}`] : [])];
   const wrangler = spawn(
     path.join(PROJECT_ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_RELAY_PORT:${relay.port}`],
+    ['dev', '--ip', '127.0.0.1', '--port', String(PORT), ...vars.flatMap((v) => ['--var', v])],
     {
       cwd: PROJECT_ROOT,
       stdio: ['inherit', 'inherit', 'inherit'],
