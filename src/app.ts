@@ -3,6 +3,7 @@ import { createRouter } from './lib/router';
 import { ApiError, renderError } from './lib/errors';
 import { renderDocsPage } from './lib/docs-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
+import { apiKeysRouter } from './routes/api-keys';
 import { authRouter } from './routes/auth';
 import { registerHealth } from './routes/system/health';
 
@@ -52,6 +53,7 @@ export function createApp() {
 
   registerHealth(app);
   app.route('/auth', authRouter());
+  app.route('/api/v1/api-keys', apiKeysRouter());
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));

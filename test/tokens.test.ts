@@ -43,6 +43,7 @@ function unsigned(sub: string): string {
 async function expect401(res: ApiResponse) {
   expect(res.status).toBe(401);
   expect(res.body.error).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String), request_id: res.headers.get('X-Request-Id') });
+  expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer /);
 }
 
 describe('access tokens', () => {

@@ -24,3 +24,9 @@ export async function findUserById(db: Db | Tx, id: string): Promise<UserRow | n
 export async function updatePasswordHash(db: Db | Tx, id: string, passwordHash: string): Promise<void> {
   await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
 }
+
+/** Locks the account's row until the transaction ends: serializes per-account limits (e.g. live API keys). */
+export async function lockUser(tx: Tx, id: string): Promise<boolean> {
+  const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
+  return row !== undefined;
+}
