@@ -1,11 +1,20 @@
 import { openDb } from '../db/client';
+import { deleteExpiredCounters } from '../db/queries/rate-limits';
 import type { AppEnv } from '../env';
 
 /** A scheduled job: safe to run again after a partial or repeated run. */
 export type ScheduledJob = (handle: ReturnType<typeof openDb>, now: Date) => Promise<void>;
 
 /** Jobs the Cron Trigger runs, in order. Later features append theirs. */
-export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [];
+export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
+  // Counters of ended windows are never read again; without this the table grows with every login and address.
+  {
+    name: 'rate-limit-counters-cleanup',
+    run: async ({ db }, now) => {
+      await deleteExpiredCounters(db, now);
+    },
+  },
+];
 
 export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {
   const handle = openDb(env);
