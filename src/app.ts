@@ -4,6 +4,7 @@ import { ApiError, renderError } from './lib/errors';
 import { renderDocsPage } from './lib/docs-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
 import { adminRouter } from './routes/admin';
+import { apiKeysRouter } from './routes/api-keys';
 import { authRouter } from './routes/auth';
 import { categoriesRouter } from './routes/categories';
 import { marketplaceRouter } from './routes/marketplace';
@@ -69,6 +70,7 @@ export function createApp() {
   registerStripeWebhook(app);
   // Local payments deliver their events through the app itself, the way Stripe's arrive.
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
+  app.route('/api/v1/api-keys', apiKeysRouter());
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));

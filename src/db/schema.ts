@@ -340,3 +340,41 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // The key's first characters ("ghh_AbCd1234"), shown in listings so a person can tell keys apart.
+    prefix: text('prefix').notNull(),
+    // Hex SHA-256 of the whole key; the key itself is never stored. Unique: the lookup is one index probe.
+    keyHash: text('key_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    // Set on revocation; revoked rows stay for audit but no longer authenticate.
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('api_keys_key_hash_key').on(t.keyHash),
+    index('api_keys_user_live_idx').on(t.userId, t.createdAt).where(sql`${t.revokedAt} is null`),
+  ],
+);
+
+/**
+ * Fixed-window counters for rate limits, shared by every isolate. One row per bucket (e.g. failed logins for
+ * one email) and window; `expires_at` is the window's end, used for Retry-After and by the cleanup job.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    bucket: text('bucket').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+    count: integer('count').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] }), index('rate_limit_counters_expires_idx').on(t.expiresAt)],
+);

@@ -4,6 +4,7 @@ import { openDb } from '../db/client';
 import { missingProductionSecrets, isProduction } from '../env';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { signingKeysProblem } from '../services/tokens';
 
 /** Request id on every response and one JSON log line per request. Outermost, so it sees every status. */
 export const requestIdAndLog = createMiddleware<AppBindings>(async (c, next) => {
@@ -26,11 +27,13 @@ export const requestIdAndLog = createMiddleware<AppBindings>(async (c, next) => 
   }
 });
 
-/** Production refuses to serve without its secrets rather than run half-configured. */
+/** Production refuses to serve without its secrets (or with unusable ones) rather than run half-configured. */
 export const requireConfiguration = createMiddleware<AppBindings>(async (c, next) => {
   const missing = missingProductionSecrets(c.env);
-  if (missing.length > 0) {
-    console.error(JSON.stringify({ level: 'error', message: `missing secrets: ${missing.join(', ')}` }));
+  const keysProblem = isProduction(c.env) && missing.length === 0 ? signingKeysProblem(c.env) : null;
+  if (missing.length > 0 || keysProblem) {
+    const message = missing.length > 0 ? `missing secrets: ${missing.join(', ')}` : `JWT_SIGNING_KEYS: ${keysProblem}`;
+    console.error(JSON.stringify({ level: 'error', message }));
     throw new ApiError('SERVICE_UNAVAILABLE', 'The service is not configured.');
   }
   await next();

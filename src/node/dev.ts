@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startRelay } from './relay';
 import { applyMigrations, PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
 import { clearDevState, DATA_DIR, readDevState, writeDevState } from './local-database';
+import { devSigningKeys } from './dev-secrets';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const log = (message: string) => console.log(`[dev] ${message}`);
@@ -27,8 +28,10 @@ async function main() {
   await applyMigrations(databaseUrl, relay.port);
   log('migrations applied');
   writeDevState({ databaseUrl, relayPort: relay.port, pid: process.pid });
+  const signingKeys = devSigningKeys();
+  if (signingKeys) log('JWT signing key from .data/jwt-signing-keys.json');
 
-  const vars = { DATABASE_URL: databaseUrl, DB_RELAY_PORT: String(relay.port), ...passThroughVars() };
+  const vars = { DATABASE_URL: databaseUrl, DB_RELAY_PORT: String(relay.port), ...(signingKeys ? { JWT_SIGNING_KEYS: signingKeys } : {}), ...passThroughVars() };
   const wrangler = spawn(
     path.join(PROJECT_ROOT, 'node_modules/.bin/wrangler'),
     ['dev', '--ip', '127.0.0.1', '--port', String(PORT), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],

@@ -26,7 +26,10 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+main().then(
+  // Exit explicitly: PGlite's socket server (the dev database) keeps a finished connection open.
+  () => process.exit(0),
+).catch((err) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });

@@ -1,8 +1,11 @@
 import type { Db } from '../db/client';
 import { findUserByEmail, findUserById, insertUser, updatePasswordHash, type UserRow } from '../db/queries/users';
+import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { consume, loginRules, release } from './rate-limits';
+import { issueAccessToken } from './tokens';
 
 export type SelfServiceRole = 'ai_client' | 'client' | 'professional';
 export type Role = SelfServiceRole | 'admin';
@@ -32,10 +35,27 @@ const BAD_CREDENTIALS = () => new ApiError('UNAUTHORIZED', 'Email or password is
  */
 export async function authenticate(db: Db, email: string, password: string): Promise<UserRow> {
   const user = await findUserByEmail(db, normalizeEmail(email));
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) throw BAD_CREDENTIALS();
   if (needsRehash(user.passwordHash)) await updatePasswordHash(db, user.id, await hashPassword(password));
   return user;
+}
+
+/**
+ * Login: failed attempts are limited per email and per client address. Each attempt takes a slot before the
+ * KDF runs (a throttled attempt costs no hash, and parallel guesses cannot all pass the check); a successful
+ * one gives its slot back, so only failures count.
+ */
+export async function signIn(
+  db: Db,
+  env: AppEnv,
+  input: { email: string; password: string; ip: string },
+): Promise<{ user: UserRow; token: string; expiresIn: number }> {
+  const rules = await loginRules(env, normalizeEmail(input.email), input.ip);
+  await consume(db, rules, 'Too many failed sign-in attempts.');
+  const user = await authenticate(db, input.email, input.password);
+  await release(db, rules);
+  return { user, ...(await issueAccessToken(env, user.id)) };
 }
 
 export async function getAccount(db: Db, id: string): Promise<UserRow> {

@@ -1,4 +1,5 @@
 import { openDb } from '../db/client';
+import { deleteExpiredCounters } from '../db/queries/rate-limits';
 import type { AppEnv } from '../env';
 import { purgeExpiredKeys } from './idempotency';
 import { retryPendingStripeCalls } from './payments/pending-calls';
@@ -14,6 +15,13 @@ export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
   { name: 'purge-idempotency-keys', run: ({ db }, now) => purgeExpiredKeys(db, now) },
   // Stripe calls that move money and have not succeeded yet; after the task jobs, so their refunds go out this run.
   { name: 'retry-pending-stripe-calls', run: retryPendingStripeCalls },
+  // Counters of ended windows are never read again; without this the table grows with every login and address.
+  {
+    name: 'rate-limit-counters-cleanup',
+    run: async ({ db }, now) => {
+      await deleteExpiredCounters(db, now);
+    },
+  },
 ];
 
 export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {

@@ -30,12 +30,24 @@ export function signingKeys(env: AppEnv): SigningKey[] {
     parsed = null;
   }
   if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('JWT_SIGNING_KEYS must be a JSON list of {kid, secret}');
-  return parsed.map((k: { kid?: unknown; secret?: unknown }) => {
-    if (typeof k.kid !== 'string' || typeof k.secret !== 'string' || k.secret.length < 32) {
+  const keys = parsed.map((k: { kid?: unknown; secret?: unknown }) => {
+    if (typeof k?.kid !== 'string' || !k.kid || typeof k.secret !== 'string' || k.secret.length < 32) {
       throw new Error('each JWT signing key needs a kid and a secret of at least 32 characters');
     }
     return { kid: k.kid, secret: new TextEncoder().encode(k.secret) };
   });
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new Error('JWT signing key ids (kid) must be unique');
+  return keys;
+}
+
+/** Why the configured signing keys cannot be used, or null when they can (checked before serving production). */
+export function signingKeysProblem(env: AppEnv): string | null {
+  try {
+    signingKeys(env);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 export function tokenTtlSeconds(env: AppEnv): number {
@@ -68,7 +80,13 @@ export async function verifyAccessToken(env: AppEnv, token: string): Promise<str
         if (!key) throw new errors.JWKSNoMatchingKey();
         return key.secret;
       },
-      { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE, requiredClaims: ['sub', 'iat', 'exp'] },
+      {
+        algorithms: [JWT_ALGORITHM],
+        typ: 'JWT',
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
+        requiredClaims: ['sub', 'iat', 'exp'],
+      },
     );
     return payload.sub!;
   } catch {

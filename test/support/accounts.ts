@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema';
 import { newId, randomString } from '../../src/lib/ids';
+import { createAdmin } from '../../src/services/admins';
 import { call } from './api';
 import { withDb } from './db';
 
@@ -34,11 +35,14 @@ export async function newVerifiedProfessional(fullName = 'Sarah M.'): Promise<Te
   return account;
 }
 
-/** Admins are never self-assigned; the harness promotes an account the way the admin command does. */
+/** Admins are never self-assigned; the harness makes one through the service `npm run admin:create` calls. */
 export async function newAdmin(): Promise<TestAccount> {
-  const account = await newAccount('client', 'Admin');
-  await withDb((db) => db.update(users).set({ role: 'admin' }).where(eq(users.id, account.id)));
-  return { ...account, role: 'admin' };
+  const email = uniqueEmail('admin');
+  const password = `pw-${randomString(12)}`;
+  const { user } = await withDb((db) => createAdmin(db, { email, password, fullName: 'Admin', promote: false }));
+  const login = await call('/auth/login', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text}`);
+  return { id: user.id, email, password, role: 'admin', token: login.body.access_token };
 }
 
 /** A user row without credentials, for tests that need an owner but never log in (no password hashing, so fast). */

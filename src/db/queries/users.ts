@@ -60,3 +60,14 @@ export async function applyConnectAccountState(
     .returning({ id: users.id });
   return rows.length > 0;
 }
+
+/** Locks the account's row until the transaction ends: serializes per-account limits (e.g. live API keys). */
+export async function lockUser(tx: Tx, id: string): Promise<boolean> {
+  const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
+  return row !== undefined;
+}
+
+export async function updateRoleAndPassword(db: Db | Tx, id: string, role: UserRow['role'], passwordHash: string): Promise<UserRow> {
+  const [row] = await db.update(users).set({ role, passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id)).returning();
+  return row!;
+}

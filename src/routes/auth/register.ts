@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, jsonBody } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
+import { limitRegistrations } from '../../middleware/rate-limit';
 import { registerAccount } from '../../services/accounts';
 import { RegisterBody, RegisteredUserSchema, toRegisteredUser } from './schemas';
 
@@ -9,7 +10,10 @@ const route = createRoute({
   path: '/register',
   tags: ['Auth'],
   summary: 'Create an account',
-  description: 'AI agents use role "ai_client". Emails are trimmed and lower-cased; each may hold one account.',
+  description:
+    'AI agents use role "ai_client". Emails are trimmed and lower-cased; each may hold one account. ' +
+    'Admin accounts are never self-assigned. Registrations per client address are rate limited (429).',
+  middleware: [limitRegistrations] as const,
   request: { body: jsonBody(RegisterBody) },
   responses: { 201: json(RegisteredUserSchema, 'The new account'), ...errorResponses(409, 429) },
 });

@@ -1,0 +1,67 @@
+/**
+ * API keys: `ghh_` + 40 random base62 characters (~238 bits). Only a SHA-256 of the key is stored: the key
+ * has far too much entropy to guess, so a slow KDF would add cost per request and no protection. The plain key
+ * is returned once, at creation. Revocation is a timestamp, checked on every lookup, so it holds from the next
+ * request on.
+ */
+import type { Db } from '../db/client';
+import {
+  countLiveApiKeys,
+  findLiveApiKeyByHash,
+  insertApiKey,
+  listLiveApiKeys,
+  revokeApiKey as revokeApiKeyRow,
+  type ApiKeyOwner,
+  type ApiKeyRow,
+} from '../db/queries/api-keys';
+import { lockUser } from '../db/queries/users';
+import { ApiError, notFound } from '../lib/errors';
+import { newId, randomString } from '../lib/ids';
+
+export const API_KEY_PREFIX = 'ghh_';
+const SECRET_LENGTH = 40;
+/** How much of the key listings show: the "ghh_" marker and 8 characters, enough to tell keys apart. */
+const SHOWN_LENGTH = API_KEY_PREFIX.length + 8;
+export const MAX_LIVE_KEYS = 10;
+
+const KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+
+export const looksLikeApiKey = (credential: string) => credential.startsWith(API_KEY_PREFIX);
+
+async function sha256Hex(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Creates a key for the account. The per-account limit is checked under a lock on the account's row. */
+export async function createApiKey(db: Db, userId: string, name: string): Promise<{ row: ApiKeyRow; key: string }> {
+  const key = `${API_KEY_PREFIX}${randomString(SECRET_LENGTH)}`;
+  const keyHash = await sha256Hex(key);
+  const row = await db.transaction(async (tx) => {
+    // Without the lock, concurrent requests would each count 9 live keys and each insert a 10th.
+    if (!(await lockUser(tx, userId))) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+    if ((await countLiveApiKeys(tx, userId)) >= MAX_LIVE_KEYS) {
+      throw new ApiError('CONFLICT', `An account can hold at most ${MAX_LIVE_KEYS} live API keys. Revoke one first.`);
+    }
+    return insertApiKey(tx, { id: newId('key'), userId, name: name.trim(), prefix: key.slice(0, SHOWN_LENGTH), keyHash });
+  });
+  return { row, key };
+}
+
+export function listApiKeys(db: Db, userId: string, page: { limit: number; offset: number }) {
+  return listLiveApiKeys(db, userId, page);
+}
+
+/** Revokes one of the account's live keys; anything else (unknown, already revoked, another account's) is 404. */
+export async function revokeApiKey(db: Db, userId: string, keyId: string): Promise<ApiKeyRow> {
+  const row = await revokeApiKeyRow(db, userId, keyId);
+  if (!row) throw notFound('API key');
+  return row;
+}
+
+/** The key's owner; a malformed, unknown or revoked key is 401 (malformed ones never reach the database). */
+export async function authenticateApiKey(db: Db, key: string): Promise<ApiKeyOwner> {
+  const owner = KEY_SHAPE.test(key) ? await findLiveApiKeyByHash(db, await sha256Hex(key)) : null;
+  if (!owner) throw new ApiError('UNAUTHORIZED', 'The API key is invalid or has been revoked.');
+  return owner;
+}

@@ -1,0 +1,20 @@
+/** Turns a presented credential (a JWT or an API key) into the caller it stands for, or a 401. */
+import type { Caller } from '../context';
+import type { Db } from '../db/client';
+import type { AppEnv } from '../env';
+import { getAccount } from './accounts';
+import { authenticateApiKey } from './api-keys';
+import { verifyAccessToken } from './tokens';
+
+export type Credential = { kind: 'jwt'; token: string } | { kind: 'api_key'; key: string };
+
+export async function resolveCaller(db: Db, env: AppEnv, credential: Credential): Promise<Caller> {
+  if (credential.kind === 'api_key') {
+    const owner = await authenticateApiKey(db, credential.key);
+    return { id: owner.userId, role: owner.role, authMethod: 'api_key', apiKeyId: owner.keyId };
+  }
+  const userId = await verifyAccessToken(env, credential.token);
+  // The role is read fresh on every request (not from the token), so a promotion or demotion applies at once.
+  const user = await getAccount(db, userId);
+  return { id: user.id, role: user.role, authMethod: 'jwt', apiKeyId: null };
+}

@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { users } from '../src/db/schema';
+import { ApiError } from '../src/lib/errors';
+import { createAdmin } from '../src/services/admins';
+import { call } from './support/api';
+import { newAccount, uniqueEmail } from './support/accounts';
+import { withDb } from './support/db';
+
+/** What `npm run admin:create` does, run against the suite's database. */
+const admin = (input: { email: string; password: string; promote?: boolean; fullName?: string }) =>
+  withDb((db) => createAdmin(db, { fullName: 'Operator', promote: false, ...input }));
+
+describe('admin accounts (npm run admin:create)', () => {
+  it('creates an admin who can log in and is admin on /auth/me', async () => {
+    const email = uniqueEmail('admin');
+    const { user, outcome } = await admin({ email: `  ${email.toUpperCase()} `, password: 'admin-password-1' });
+    expect(outcome).toBe('created');
+    expect(user).toMatchObject({ email, role: 'admin', fullName: 'Operator' });
+    expect(user.id).toMatch(/^usr_/);
+    expect(user.passwordHash).toMatch(/^scrypt\$14\$8\$5\$/);
+
+    const login = await call('/auth/login', { body: { email, password: 'admin-password-1' } });
+    expect(login.status).toBe(200);
+    const me = await call('/auth/me', { token: login.body.access_token });
+    expect(me.body).toMatchObject({ id: user.id, role: 'admin', balance: 0 });
+  });
+
+  it('refuses an email that already has an account, and changes nothing', async () => {
+    const existing = await newAccount('client');
+    const attempt = admin({ email: existing.email, password: 'admin-password-1' });
+    await expect(attempt).rejects.toThrow(/already has an account \(role client\).*--promote/);
+    await expect(attempt).rejects.toBeInstanceOf(ApiError);
+    const [row] = await withDb((db) => db.select().from(users).where(eq(users.id, existing.id)));
+    expect(row!.role).toBe('client');
+    expect((await call('/auth/login', { body: { email: existing.email, password: existing.password } })).status).toBe(200);
+  });
+
+  it('with --promote, makes the account admin and sets the given password', async () => {
+    const existing = await newAccount('client');
+    const { user, outcome } = await admin({ email: existing.email, password: 'new-admin-password', promote: true });
+    expect(outcome).toBe('promoted');
+    expect(user).toMatchObject({ id: existing.id, role: 'admin' });
+    // The role is read on every request: the token issued before the promotion now acts as admin.
+    expect((await call('/auth/me', { token: existing.token })).body.role).toBe('admin');
+    expect((await call('/auth/login', { body: { email: existing.email, password: existing.password } })).status).toBe(401);
+    expect((await call('/auth/login', { body: { email: existing.email, password: 'new-admin-password' } })).status).toBe(200);
+  });
+
+  it('applies the registration rules to email and password', async () => {
+    await expect(admin({ email: 'not-an-email', password: 'admin-password-1' })).rejects.toThrow(/email/);
+    await expect(admin({ email: uniqueEmail('admin'), password: 'short' })).rejects.toThrow(/password/);
+  });
+});
