@@ -69,7 +69,9 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir?: string, port = 0): Promise<EmbeddedPostgres> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 100 });
+  // The socket server does not close a connection when the client sends Terminate, so closed pools would pile
+  // up; an idle timeout reaps them (every request opens its own pool, so real idle time is short).
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 1000, idleTimeout: 15_000 });
   await server.start();
   const conn = server.getServerConn();
   return {
