@@ -1,7 +1,8 @@
 /** Calls the Worker under test through its fetch handler, exactly as a client would. */
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
+import worker from '../../src/index';
 
 export const BASE = 'http://127.0.0.1:8787';
 
@@ -20,6 +21,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Send `body` exactly as given (already a string). */
   raw?: boolean;
+  /** Also wait for the work the request left to waitUntil (the Stripe calls it recorded). */
+  settle?: boolean;
 }
 
 export async function call<T = any>(path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
@@ -31,7 +34,15 @@ export async function call<T = any>(path: string, options: CallOptions = {}): Pr
     if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   }
   const method = options.method ?? (body === undefined ? 'GET' : 'POST');
-  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  const request = new Request(`${BASE}${path}`, { method, headers, body });
+  let res: Response;
+  if (options.settle) {
+    const ctx = createExecutionContext();
+    res = await worker.fetch(request, env, ctx);
+    await waitOnExecutionContext(ctx);
+  } else {
+    res = await exports.default.fetch(request);
+  }
   const text = await res.text();
   let parsed: unknown = text;
   if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
