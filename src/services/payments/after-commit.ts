@@ -69,8 +69,8 @@ export class AfterCommitWork implements AfterCommit {
           await provider.expireCheckoutSession(checkout.stripeSessionId);
           await endCheckout(handle.db, checkout.id, 'expired');
         } catch (err) {
-          // Typically: it was paid or expired meanwhile, and its own event says so.
-          logFailure(`expire checkout ${checkout.id}`, err);
+          // Typically: it was paid or expired meanwhile, and its own event says so (a payment is then refunded).
+          logFailure(`expire checkout ${checkout.id}`, err, 'info');
         }
       }
     } catch (err) {
@@ -81,6 +81,6 @@ export class AfterCommitWork implements AfterCommit {
   }
 }
 
-function logFailure(what: string, err: unknown): void {
-  console.error(JSON.stringify({ level: 'warn', message: `${what}: ${err instanceof Error ? err.message : String(err)}` }));
+function logFailure(what: string, err: unknown, level: 'warn' | 'info' = 'warn'): void {
+  console.error(JSON.stringify({ level, message: `${what}: ${err instanceof Error ? err.message : String(err)}` }));
 }
