@@ -9,7 +9,7 @@ import { findTask } from '../../db/queries/tasks';
 import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { MAX_TASK_CENTS, MAX_TASK_USD } from '../../lib/money';
+import { centsToUsd, MAX_TASK_CENTS, MAX_TASK_USD } from '../../lib/money';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
 import { checkoutOpened } from './escrow';
 import { paymentsProvider, providerCall } from './provider';
@@ -62,11 +62,11 @@ export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Calle
   if (task.status !== 'open') throw notOpen(task.status);
   if (input.amountCents < MIN_CHECKOUT_CENTS) throw invalid('amount', 'Must be at least 0.50 USD (Stripe\'s smallest charge).');
   if (task.budgetType === 'fixed' && input.amountCents < task.budgetCents) {
-    throw invalid('amount', `Must be at least the task's budget_amount (${task.budgetCents / 100} USD).`);
+    throw invalid('amount', `Must be at least the task's budget_amount (${centsToUsd(task.budgetCents)} USD).`);
   }
   const committed = (await listTaskCheckouts(db, task.id, ['paid', 'pending'])).reduce((sum, c) => sum + (c.paidCents ?? c.amountCents), 0);
   if (committed + input.amountCents > MAX_TASK_CENTS) {
-    throw invalid('amount', `A task holds at most ${MAX_TASK_USD} USD; its paid and open checkouts already ask for ${committed / 100} USD.`);
+    throw invalid('amount', `A task holds at most ${MAX_TASK_USD} USD; its paid and open checkouts already ask for ${centsToUsd(committed)} USD.`);
   }
   const successUrl = checkRedirectUrl(ctx.env, 'success_url', input.successUrl);
   const cancelUrl = checkRedirectUrl(ctx.env, 'cancel_url', input.cancelUrl);
