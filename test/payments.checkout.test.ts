@@ -163,3 +163,27 @@ describe('a checkout that ends unpaid', () => {
     expect((await taskOf(owner, task.id)).funding).toEqual({ status: 'unfunded', escrow_amount: 0 });
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes every payments route, with the Idempotency-Key header on its POSTs and examples in its schemas', async () => {
+    const doc = (await call('/openapi.json')).body;
+    const routes = {
+      'post /api/v1/payments/checkout': ['201', 'Checkout', 'CreateCheckoutRequest'],
+      'get /api/v1/payments/balance': ['200', 'Balance', null],
+      'get /api/v1/payments/transactions': ['200', 'TransactionLinePage', null],
+      'post /api/v1/payments/connect': ['200', 'ConnectOnboarding', 'ConnectRequest'],
+      'post /api/v1/payments/payouts': ['201', 'Payout', null],
+    } as const;
+    for (const [route, [status, response, request]] of Object.entries(routes)) {
+      const [method, path] = route.split(' ') as [string, string];
+      const op = doc.paths[path]?.[method];
+      expect(op, route).toBeDefined();
+      expect(op.tags).toEqual(['Payments']);
+      expect(op.responses[status].content['application/json'].schema.$ref).toBe(`#/components/schemas/${response}`);
+      if (request) expect(op.requestBody.content['application/json'].schema.$ref).toBe(`#/components/schemas/${request}`);
+      if (method === 'post') expect(op.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
+    }
+    const examples = (name: string) => Object.values(doc.components.schemas[name].properties).filter((p: any) => p.example !== undefined).length;
+    for (const name of ['Checkout', 'CreateCheckoutRequest', 'Balance', 'TransactionLine', 'ConnectOnboarding', 'Payout']) expect(examples(name), name).toBeGreaterThan(0);
+  });
+});
