@@ -8,6 +8,8 @@ import { apiKeysRouter } from './routes/api-keys';
 import { authRouter } from './routes/auth';
 import { categoriesRouter } from './routes/categories';
 import { marketplaceRouter } from './routes/marketplace';
+import { paymentsRouter } from './routes/payments';
+import { registerConnectPages } from './routes/payments/connect-pages';
 import { registerHealth } from './routes/system/health';
 import { tasksRouter } from './routes/tasks';
 import { localPaymentsRouter } from './routes/local';
@@ -67,8 +69,10 @@ export function createApp() {
   app.route('/api/v1', tasksRouter());
   app.route('/api/v1', marketplaceRouter());
   app.route('/api/v1', categoriesRouter());
+  app.route('/api/v1', paymentsRouter());
   app.route('/api/v1/admin', adminRouter());
   registerStripeWebhook(app);
+  registerConnectPages(app);
   // Local payments deliver their events through the app itself, the way Stripe's arrive.
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
   app.route('/api/v1/api-keys', apiKeysRouter());

@@ -1,5 +1,7 @@
+import type { Context } from 'hono';
 import type { Db } from './db/client';
 import type { AppEnv } from './env';
+import type { PaymentsContext } from './services/payments/after-commit';
 
 /** Who is calling: set by the auth middleware, read by routes. */
 export interface Caller {
@@ -15,5 +17,14 @@ export interface AppBindings {
     requestId: string;
     db: Db;
     caller: Caller;
+  };
+}
+
+/** What a service that moves money needs from the request: its env, its origin, and waitUntil for after-commit work. */
+export function paymentsContext(c: Context<AppBindings>): PaymentsContext {
+  return {
+    env: c.env,
+    origin: new URL(c.req.url).origin,
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
   };
 }

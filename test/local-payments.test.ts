@@ -15,7 +15,8 @@ import { createStripeClient } from '../src/services/payments/stripe-client';
 import { newAccount } from './support/accounts';
 import { BASE, call, env } from './support/api';
 import { withDb } from './support/db';
-import { stripeEvent } from './support/stripe';
+import { fakeRequests, stripeEvent } from './support/stripe';
+import { quickAccount, quickVerifiedProfessional, seedTaskBody } from './support/tasks';
 
 const localEnv = { ...env, STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_URL: undefined };
 
@@ -130,6 +131,53 @@ describe('local payments: Connect', () => {
     expect(applied.map((e) => e.outcome)).toEqual(['applied']);
     const me = await call('/auth/me', { token: pro.token });
     expect(me.body.professional).toMatchObject({ verified: true, payouts_enabled: true });
+  });
+});
+
+describe('local payments: a task from checkout to payout, through the app', () => {
+  it('checkout gives a Pay page on the Worker; paying funds the task; approval pays a locally onboarded professional', async () => {
+    const api = (path: string, token: string, body?: unknown) =>
+      local(path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then((res) => ({ status: res.status, body: JSON.parse(res.text) }));
+    const owner = await quickAccount('ai_client');
+    const task = await api('/api/v1/tasks', owner.token, seedTaskBody({ budget_amount: 12.5 }));
+    expect(task.status).toBe(201);
+    const checkout = await api('/api/v1/payments/checkout', owner.token, {
+      task_id: task.body.id,
+      amount: 12.5,
+      success_url: 'http://127.0.0.1:8799/funded',
+      cancel_url: 'http://127.0.0.1:8799/canceled',
+    });
+    expect(checkout.status).toBe(201);
+    expect(checkout.body.checkout_url.startsWith(`${BASE}/local/checkout/cs_local_`)).toBe(true);
+
+    const page = await local(checkout.body.checkout_url);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('$12.50');
+    const url = new URL(checkout.body.checkout_url);
+    const paid = await postForm(`${url.pathname}/pay`, { t: url.searchParams.get('t')! });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe('http://127.0.0.1:8799/funded');
+    expect((await api(`/api/v1/tasks/${task.body.id}`, owner.token)).body.funding).toEqual({ status: 'funded', escrow_amount: 12.5 });
+    const [funding] = (await api('/api/v1/payments/transactions', owner.token)).body.data;
+    expect(funding).toMatchObject({ type: 'funding', account: 'escrow', amount: 12.5, simulated: true });
+
+    // A professional onboards on the local Connect page, takes the task, delivers; approval transfers (simulated).
+    const pro = await quickVerifiedProfessional();
+    const onboarding = await api('/api/v1/payments/connect', pro.token, {});
+    expect(onboarding.body.account_id).toMatch(/^acct_local_/);
+    const link = new URL(onboarding.body.url);
+    expect((await postForm(`/local/connect/${onboarding.body.account_id}/complete`, { t: link.searchParams.get('t')! })).status).toBe(303);
+    expect((await api(`/api/v1/tasks/${task.body.id}/accept`, pro.token, {})).status).toBe(200);
+    expect((await api(`/api/v1/tasks/${task.body.id}/submit`, pro.token, { text: 'Booked.' })).status).toBe(200);
+    expect((await api(`/api/v1/tasks/${task.body.id}/approve`, owner.token, {})).body.funding).toEqual({ status: 'released', escrow_amount: 0 });
+    expect((await api('/api/v1/payments/balance', pro.token)).body).toEqual({ available_balance: 0, escrow_balance: 0, pending_balance: 0, currency: 'usd' });
+    const proLines = (await api('/api/v1/payments/transactions', pro.token)).body.data;
+    expect(proLines[0]).toMatchObject({ type: 'settlement', account: 'pending_payout', amount: -12.37, simulated: true });
+    expect(await fakeRequests({ idempotency_key: `release:${task.body.id}` })).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { call } from './support/api';
 import { callTool, MCP_URL, mcpClient } from './support/mcp';
-import { fundTaskDirectly, quickAccount, quickVerifiedProfessional, seedTaskBody } from './support/tasks';
+import { fundTask, payCheckout, quickAccount, quickVerifiedProfessional, seedTaskBody } from './support/tasks';
 
 const post = (path: string, token: string, body?: unknown) => call(path, { method: 'POST', token, body });
 
@@ -16,6 +16,7 @@ async function apiKey(token: string, limits: Record<string, number> = {}) {
 const EXPECTED_TOOLS = [
   'list_categories',
   'create_task',
+  'fund_task',
   'get_task',
   'list_tasks',
   'approve_task',
@@ -51,6 +52,11 @@ describe('MCP: protocol and tools list', () => {
     const approve = tools.find((t) => t.name === 'approve_task')!;
     expect(Object.keys(approve.inputSchema.properties!).sort()).toEqual(['rating', 'review', 'task_id']);
     expect(approve.inputSchema.required).toEqual(['task_id']);
+    // fund_task takes the checkout route's body as is; its result is the REST checkout object.
+    const fund = tools.find((t) => t.name === 'fund_task')!;
+    expect(fund.inputSchema.required).toEqual(['task_id', 'amount', 'success_url', 'cancel_url']);
+    expect(fund.inputSchema.additionalProperties).toBe(false);
+    expect(Object.keys(fund.outputSchema!.properties!)).toEqual(['id', 'task_id', 'amount', 'currency', 'status', 'checkout_url', 'expires_at']);
     await client.close();
   });
 
@@ -114,7 +120,7 @@ describe('MCP: protocol and tools list', () => {
 });
 
 describe('MCP: the seed workflow through tools', () => {
-  it('create_task -> (funded) -> a professional accepts and submits through REST -> get_task shows submitted -> approve_task', async () => {
+  it('create_task -> fund_task (paid through Stripe) -> a professional accepts and submits through REST -> get_task shows submitted -> approve_task', async () => {
     const owner = await quickAccount('ai_client');
     const client = await mcpClient(await apiKey(owner.token));
 
@@ -130,8 +136,17 @@ describe('MCP: the seed workflow through tools', () => {
     const rest = await call(`/api/v1/tasks/${taskId}`, { token: owner.token });
     expect(created.ok && created.data).toEqual(rest.body);
 
-    // Funding: the checkout tool arrives with the payments service; until then the test plays the webhook.
-    await fundTaskDirectly(taskId, 50);
+    const fundBody = { task_id: taskId, amount: 50, success_url: 'https://agent.example/funded', cancel_url: 'https://agent.example/canceled' };
+    const opened = await callTool(client, 'fund_task', fundBody);
+    expect(opened).toMatchObject({ ok: true, data: { id: expect.stringMatching(/^chk_/), task_id: taskId, amount: 50, currency: 'usd', status: 'pending' } });
+    const checkout = opened.ok ? opened.data : {};
+    expect(opened.text).toContain(checkout.checkout_url);
+    expect(opened.text).toContain(checkout.expires_at);
+    // The payer pays on Stripe's page (the fake) and Stripe's signed event reaches the webhook.
+    await payCheckout(checkout.checkout_url);
+    const funded = await callTool(client, 'get_task', { task_id: taskId });
+    expect(funded).toMatchObject({ ok: true, data: { status: 'open', funding: { status: 'funded', escrow_amount: 50 } } });
+    expect(await callTool(client, 'get_balance')).toMatchObject({ ok: true, data: { escrow_balance: 50 } });
 
     const pro = await quickVerifiedProfessional('Sarah Miller');
     expect((await post(`/api/v1/tasks/${taskId}/accept`, pro.token)).status).toBe(200);
@@ -158,7 +173,7 @@ describe('MCP: the seed workflow through tools', () => {
     const client = await mcpClient(await apiKey(owner.token));
     const task = await callTool(client, 'create_task', seedTaskBody());
     const taskId = task.ok ? (task.data.id as string) : '';
-    await fundTaskDirectly(taskId, 15);
+    await fundTask(owner, taskId, 15);
     const pro = await quickVerifiedProfessional();
     await post(`/api/v1/tasks/${taskId}/accept`, pro.token);
     await post(`/api/v1/tasks/${taskId}/submit`, pro.token, { text: 'Booked.' });
@@ -242,7 +257,16 @@ describe('MCP: errors are tool errors carrying the REST error body', () => {
       ok: false,
       error: { code: 'SPENDING_LIMIT', details: [{ path: 'budget_amount', message: 'max_task_amount is 20.00 USD' }] },
     });
-    expect(await callTool(client, 'create_task', seedTaskBody({ budget_amount: 20 }))).toMatchObject({ ok: true });
+    const allowed = await callTool(client, 'create_task', seedTaskBody({ budget_amount: 20 }));
+    expect(allowed).toMatchObject({ ok: true });
+    // fund_task goes through the same checkout service, so the same check: amount is the field named.
+    const overfund = await callTool(client, 'fund_task', {
+      task_id: allowed.ok ? allowed.data.id : '',
+      amount: 25,
+      success_url: 'https://agent.example/funded',
+      cancel_url: 'https://agent.example/canceled',
+    });
+    expect(overfund).toMatchObject({ ok: false, error: { code: 'SPENDING_LIMIT', details: [{ path: 'amount', message: 'max_task_amount is 20.00 USD' }] } });
     // The same account signed in with a JWT has no key limits.
     const viaJwt = await mcpClient(owner.token);
     expect(await callTool(viaJwt, 'create_task', seedTaskBody({ budget_amount: 25 }))).toMatchObject({ ok: true });

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPendingCall } from '../src/db/queries/pending-calls';
 import { findTransactionByReference } from '../src/db/queries/ledger';
-import { randomString } from '../src/lib/ids';
 import * as ledger from '../src/services/ledger';
 import {
   attemptPendingCall,
@@ -15,7 +14,7 @@ import {
 } from '../src/services/payments/pending-calls';
 import { paymentsProvider } from '../src/services/payments/provider';
 import { runScheduledJobs, SCHEDULED_JOBS } from '../src/services/scheduled';
-import { newUserRecord } from './support/accounts';
+import { newTaskRecord, newUserRecord } from './support/accounts';
 import { env } from './support/api';
 import { withDb } from './support/db';
 import { fake, fakeRequests, testStripe } from './support/stripe';
@@ -23,8 +22,8 @@ import { fake, fakeRequests, testStripe } from './support/stripe';
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 /** A task paid through the fake's checkout: the payment intent and charge a refund or transfer refers to. */
-async function paidTask(amount: number) {
-  const taskId = `task_${randomString(16)}`;
+async function paidTask(amount: number, clientId?: string) {
+  const taskId = await newTaskRecord(clientId ?? (await newUserRecord('client')).id);
   const session = await testStripe().checkout.sessions.create({
     mode: 'payment',
     line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'A task' } } }],
@@ -41,7 +40,7 @@ async function paidTask(amount: number) {
 /** Funding credited to escrow, then the task canceled: escrow moves to a refund in flight and the refund is recorded. */
 async function canceledTask(amount = 5000) {
   const client = await newUserRecord('client');
-  const paid = await paidTask(amount);
+  const paid = await paidTask(amount, client.id);
   const escrow = ledger.escrowAccount(paid.taskId, client.id);
   const hold = ledger.pendingRefundAccount(paid.taskId, client.id);
   const key = `refund:${paid.taskId}:${paid.sessionId}`;
@@ -193,7 +192,7 @@ describe('pending Stripe calls', () => {
   it('simulates the call in local payments mode and marks the settlement simulated', async () => {
     const localEnv = { ...env, STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_URL: undefined };
     const client = await newUserRecord('client');
-    const taskId = `task_${randomString(16)}`;
+    const taskId = await newTaskRecord(client.id);
     const escrow = ledger.escrowAccount(taskId, client.id);
     const hold = ledger.pendingRefundAccount(taskId, client.id);
     const key = `refund:${taskId}:cs_local_x`;

@@ -2,11 +2,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../src/context';
-import { apiKeySpend, tasks } from '../src/db/schema';
+import { apiKeySpend, checkouts, tasks } from '../src/db/schema';
 import { ApiError } from '../src/lib/errors';
 import { assertWithinSpendingLimits, type SpendKind } from '../src/services/spending-limits';
 import { call, concurrentDatabase } from './support/api';
 import { withDb } from './support/db';
+import { fake } from './support/stripe';
 import { quickAccount, seedTaskBody } from './support/tasks';
 import type { TestAccount } from './support/accounts';
 
@@ -115,6 +116,44 @@ describe('max_task_amount', () => {
     const refused = await fund(keyCaller(owner, keyId), task.id, 2001);
     expect(refused).toMatchObject({ code: 'SPENDING_LIMIT', status: 403, details: [{ path: 'amount', message: 'max_task_amount is 20.00 USD' }] });
     expect(await fund(keyCaller(owner, keyId), task.id, 2000)).toBeNull();
+  });
+});
+
+describe('checkouts opened with a limited key (POST /api/v1/payments/checkout)', () => {
+  const checkout = (credential: string, taskId: string, amount: number) =>
+    call('/api/v1/payments/checkout', {
+      token: credential,
+      body: { task_id: taskId, amount, success_url: 'https://agent.example/funded', cancel_url: 'https://agent.example/canceled' },
+      settle: true,
+    });
+
+  it('over max_task_amount: 403 SPENDING_LIMIT, no checkout recorded, nothing counted, the Stripe session expired', async () => {
+    const owner = await quickAccount('ai_client');
+    const { id: keyId, key } = await keyWith(owner, { max_task_amount: 20 });
+    const task = (await postTask(key, 15)).body;
+
+    const refused = await checkout(key, task.id, 25);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({
+      code: 'SPENDING_LIMIT',
+      message: expect.stringContaining('a checkout of 25.00 USD'),
+      details: [{ path: 'amount', message: 'max_task_amount is 20.00 USD' }],
+    });
+    expect(await withDb((db) => db.select().from(checkouts).where(eq(checkouts.taskId, task.id)))).toEqual([]);
+    const spent = await withDb((db) => db.select().from(apiKeySpend).where(eq(apiKeySpend.apiKeyId, keyId)));
+    expect(spent.map((s) => [s.kind, s.amountCents])).toEqual([['task', 1500]]);
+    // The session opened before the check was expired at Stripe once the transaction ended.
+    const expired = (await fake<{ data: any[] }>('/__events?type=checkout.session.expired')).data;
+    expect(expired.filter((e) => e.data.object.client_reference_id === task.id)).toHaveLength(1);
+    const owned = await call(`/api/v1/tasks/${task.id}`, { token: owner.token });
+    expect(owned.body.funding.status).toBe('unfunded');
+
+    // Within the limit the checkout opens and the funding is recorded against the key; a JWT has no key limits.
+    expect((await checkout(key, task.id, 20)).status).toBe(201);
+    expect((await checkout(owner.token, task.id, 25)).status).toBe(201);
+    const after = await withDb((db) => db.select().from(apiKeySpend).where(eq(apiKeySpend.apiKeyId, keyId)));
+    expect(after.map((s) => [s.kind, s.amountCents]).sort()).toEqual([['funding', 2000], ['task', 1500]]);
+    expect(await withDb((db) => db.select().from(checkouts).where(eq(checkouts.taskId, task.id)))).toHaveLength(2);
   });
 });
 

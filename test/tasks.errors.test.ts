@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { call } from './support/api';
 import type { TestAccount } from './support/accounts';
-import { createTask, fundTaskDirectly, quickAccount, quickVerifiedProfessional, seedTaskBody, taskAt, type Stage } from './support/tasks';
+import { createTask, fundTask, quickAccount, quickVerifiedProfessional, seedTaskBody, taskAt, type Stage } from './support/tasks';
 
 const post = (path: string, token: string, body?: unknown) => call(path, { method: 'POST', token, body });
 const fields = (res: { body: { error: { details?: { path: string }[] } } }) => (res.body.error.details ?? []).map((d) => d.path);
@@ -202,7 +202,7 @@ describe('moves the state machine does not allow', () => {
     expect((await post(`/api/v1/tasks/${neverListed.taskId}/accept`, pro.token)).status).toBe(404);
     const owner = await quickAccount();
     const task = await createTask(owner);
-    await fundTaskDirectly(task.id, 15);
+    await fundTask(owner, task.id, 15);
     expect((await post(`/api/v1/tasks/${task.id}/cancel`, owner.token)).status).toBe(200);
     const late = await post(`/api/v1/tasks/${task.id}/accept`, pro.token);
     expect(late.status).toBe(409);

@@ -1,7 +1,7 @@
 /** GET /api/v1/tasks and GET /api/v1/marketplace/tasks: scope, filters, order and the list envelope. */
 import { describe, expect, it } from 'vitest';
 import { call } from './support/api';
-import { createTask, fundTaskDirectly, quickAccount, quickVerifiedProfessional, taskAt } from './support/tasks';
+import { createTask, fundTask, quickAccount, quickVerifiedProfessional, taskAt } from './support/tasks';
 
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((t) => t.id);
 
@@ -76,7 +76,7 @@ describe('GET /api/v1/marketplace/tasks', () => {
     const pro = await quickVerifiedProfessional();
     const unfunded = await createTask(owner);
     const listed = await createTask(owner);
-    await fundTaskDirectly(listed.id, 15);
+    await fundTask(owner, listed.id, 15);
 
     const market = await call('/api/v1/marketplace/tasks?limit=100', { token: pro.token });
     expect(market.status).toBe(200);
@@ -99,8 +99,8 @@ describe('GET /api/v1/marketplace/tasks', () => {
     // A category and place unlikely to be shared with other tests' tasks keep this assertion exact.
     const local = await createTask(owner, { category: 'errands_delivery', location_type: 'local', location: 'Zzyzx, CA' });
     const remote = await createTask(owner, { category: 'errands_delivery' });
-    await fundTaskDirectly(local.id, 30);
-    await fundTaskDirectly(remote.id, 30);
+    await fundTask(owner, local.id, 30);
+    await fundTask(owner, remote.id, 30);
 
     const errands = await call('/api/v1/marketplace/tasks?category=errands_delivery&limit=100', { token: pro.token });
     expect(ids(errands)).toEqual(expect.arrayContaining([local.id, remote.id]));

@@ -12,7 +12,7 @@ import { taskEvents, tasks } from '../src/db/schema';
 import { autoApproveDays, autoApproveSubmittedTasks, expireOverdueTasks } from '../src/services/tasks/scheduled-jobs';
 import { call, concurrentDatabase, env } from './support/api';
 import { withDb } from './support/db';
-import { createTask, daysFromNow, fundTaskDirectly, quickAccount, taskAt } from './support/tasks';
+import { createTask, daysFromNow, fundTask, quickAccount, taskAt, testPayments } from './support/tasks';
 
 async function runCron(): Promise<void> {
   const controller = createScheduledController({ scheduledTime: new Date(), cron: '*/5 * * * *' });
@@ -30,7 +30,7 @@ describe('deadline expiry', () => {
   it('the cron cancels an open task past its deadline, as the platform, once', async () => {
     const owner = await quickAccount();
     const overdue = await createTask(owner, { deadline: daysFromNow(1) });
-    await fundTaskDirectly(overdue.id, 15);
+    await fundTask(owner, overdue.id, 15);
     const upcoming = await createTask(owner, { deadline: daysFromNow(1) });
     const noDeadline = await createTask(owner, { deadline: null });
     await backdate(overdue.id, { deadline: sql`now() - interval '1 minute'` });
@@ -50,7 +50,7 @@ describe('deadline expiry', () => {
   it('leaves a task past its deadline alone once it is in progress', async () => {
     const { taskId } = await taskAt('in_progress');
     await backdate(taskId, { deadline: sql`now() - interval '1 hour'` });
-    await withDb((db) => expireOverdueTasks(db, new Date()));
+    await withDb((db) => expireOverdueTasks(db, new Date(), testPayments()));
     expect(await statusOf(taskId)).toBe('in_progress');
   });
 });
@@ -80,9 +80,9 @@ describe('auto-approval', () => {
     expect(autoApproveDays({ AUTO_APPROVE_DAYS: 'soon' })).toBe(7);
     const { taskId } = await taskAt('submitted');
     await backdate(taskId, { submittedAt: sql`now() - interval '4 days'` });
-    await withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7));
+    await withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7, testPayments()));
     expect(await statusOf(taskId)).toBe('submitted');
-    await withDb((db) => autoApproveSubmittedTasks(db, new Date(), 3));
+    await withDb((db) => autoApproveSubmittedTasks(db, new Date(), 3, testPayments()));
     expect(await statusOf(taskId)).toBe('completed');
   });
 
@@ -90,8 +90,8 @@ describe('auto-approval', () => {
     const { taskId } = await taskAt('submitted');
     await backdate(taskId, { submittedAt: sql`now() - interval '30 days'` });
     await Promise.all([
-      withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7)),
-      withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7)),
+      withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7, testPayments())),
+      withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7, testPayments())),
       runCron(),
     ]);
     expect(await statusOf(taskId)).toBe('completed');
@@ -102,7 +102,7 @@ describe('auto-approval', () => {
     const { owner, taskId } = await taskAt('submitted');
     await call(`/api/v1/tasks/${taskId}/request-revision`, { method: 'POST', token: owner.token, body: { reason: 'more detail' } });
     await backdate(taskId, { submittedAt: sql`now() - interval '30 days'` });
-    await withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7));
+    await withDb((db) => autoApproveSubmittedTasks(db, new Date(), 7, testPayments()));
     expect(await statusOf(taskId)).toBe('in_progress');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call } from './support/api';
-import { createTask, fundTaskDirectly, quickAccount, quickVerifiedProfessional, taskAt } from './support/tasks';
+import { createTask, fundTask, quickAccount, quickVerifiedProfessional, taskAt } from './support/tasks';
 
 const post = (path: string, token: string, body?: unknown) => call(path, { method: 'POST', token, body });
 const get = (path: string, token: string) => call(path, { token });
@@ -112,7 +112,7 @@ describe('who can see a task', () => {
     const unverified = await quickAccount('professional');
     expect((await get(`/api/v1/tasks/${task.id}`, verified.token)).status).toBe(404);
     expect((await post(`/api/v1/tasks/${task.id}/accept`, verified.token)).status).toBe(404);
-    await fundTaskDirectly(task.id, 15);
+    await fundTask(owner, task.id, 15);
     expect((await get(`/api/v1/tasks/${task.id}`, verified.token)).status).toBe(200);
     expect((await get(`/api/v1/tasks/${task.id}`, unverified.token)).status).toBe(404);
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { call } from './support/api';
 import { newAccount, newAdmin, uniqueEmail } from './support/accounts';
-import { createTask, daysFromNow, fundTaskDirectly, quickAccount, quickVerifiedProfessional, seedTaskBody, taskAt } from './support/tasks';
+import { createTask, daysFromNow, fundTask, quickAccount, quickVerifiedProfessional, seedTaskBody, taskAt } from './support/tasks';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const post = (path: string, token: string, body?: unknown) => call(path, { method: 'POST', token, body });
@@ -23,8 +23,8 @@ describe('the seed workflow, end to end', () => {
     expect(created.body).toMatchObject({ id: expect.stringMatching(/^task_[0-9A-Za-z]{16}$/), status: 'open', budget_amount: 15 });
     const taskId = created.body.id as string;
 
-    // Step 3: funding (the payments issue's checkout; set directly for now).
-    await fundTaskDirectly(taskId, 15);
+    // Step 3: fund it through checkout; Stripe's webhook credits the escrow.
+    await fundTask({ token: agent }, taskId, 15);
 
     // A professional signs up; an admin verifies them; they find the task in the marketplace and take it.
     const pro = await newAccount('professional', 'Sarah Miller');
@@ -118,7 +118,7 @@ describe('the task object', () => {
   it('shows funding once the task is funded', async () => {
     const owner = await quickAccount();
     const task = await createTask(owner);
-    await fundTaskDirectly(task.id, 20.5);
+    await fundTask(owner, task.id, 20.5);
     const read = await call(`/api/v1/tasks/${task.id}`, { token: owner.token });
     expect(read.body.funding).toEqual({ status: 'funded', escrow_amount: 20.5 });
   });
@@ -169,7 +169,7 @@ describe('lifecycle branches', () => {
     for (const rating of [5, 4, 4]) {
       const owner = await quickAccount();
       const task = await createTask(owner);
-      await fundTaskDirectly(task.id, 15);
+      await fundTask(owner, task.id, 15);
       await post(`/api/v1/tasks/${task.id}/accept`, pro.token);
       await post(`/api/v1/tasks/${task.id}/submit`, pro.token, { text: 'done' });
       expect((await post(`/api/v1/tasks/${task.id}/approve`, owner.token, { rating })).status).toBe(200);

@@ -74,8 +74,7 @@ export const ledgerAccounts = pgTable(
     id: text('id').primaryKey(),
     kind: ledgerAccountKind('kind').notNull(),
     userId: text('user_id').references(() => users.id),
-    // No foreign key yet: tasks live on another branch; add it when they meet.
-    taskId: text('task_id'),
+    taskId: text('task_id').references((): AnyPgColumn => tasks.id),
     balanceCents: bigint('balance_cents', { mode: 'number' }).notNull().default(0),
     ...timestamps,
   },
@@ -93,7 +92,7 @@ export const ledgerTransactions = pgTable(
     // Names what the transaction settles ("fund:cs_...", "release:task_..."); unique, so nothing posts twice.
     reference: text('reference').notNull(),
     kind: text('kind').notNull(),
-    taskId: text('task_id'),
+    taskId: text('task_id').references((): AnyPgColumn => tasks.id),
     userId: text('user_id').references(() => users.id),
     memo: text('memo'),
     // Local payments mode: no real money moved.
@@ -158,7 +157,7 @@ export const pendingStripeCalls = pgTable(
     // The ledger account the money waits in while the call is in flight; settled to Stripe on success.
     holdAccountId: text('hold_account_id').references(() => ledgerAccounts.id),
     amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
-    taskId: text('task_id'),
+    taskId: text('task_id').references((): AnyPgColumn => tasks.id),
     userId: text('user_id').references(() => users.id),
     status: pendingCallStatus('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -212,10 +211,9 @@ export const tasks = pgTable(
     currency: text('currency').notNull().default('usd'),
     deadline: instant('deadline'),
     status: taskStatus('status').notNull().default('open'),
-    // Funding as the task sees it. Until the ledger exists these two columns are the whole story; afterwards
-    // the payments code keeps them in step with the ledger (see services/tasks/funding.ts).
+    // Where the task's money stands. Written only by the payments code, in the same transaction as the ledger
+    // postings that change it (services/payments/escrow.ts); the amount itself lives in the ledger (escrow:<task>).
     fundingStatus: fundingStatus('funding_status').notNull().default('unfunded'),
-    escrowCents: integer('escrow_cents').notNull().default(0),
     // The API key the task was posted with; null when posted with a JWT. Which agent committed the money.
     createdByApiKeyId: text('created_by_api_key_id').references((): AnyPgColumn => apiKeys.id),
     acceptedAt: instant('accepted_at'),
@@ -226,7 +224,6 @@ export const tasks = pgTable(
   },
   (t) => [
     check('tasks_budget_range', sql`${t.budgetCents} > 0 and ${t.budgetCents} <= 10000000`),
-    check('tasks_escrow_nonnegative', sql`${t.escrowCents} >= 0`),
     check('tasks_location_matches_type', sql`(${t.locationType} = 'local') = (${t.location} is not null)`),
     // Lists are newest first (created_at desc, id desc): a btree read backwards gives that order, so no sort.
     // A client's list, with and without a status filter (the total is counted on the same index).
@@ -415,4 +412,45 @@ export const rateLimitCounters = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.bucket, t.windowStart] }), index('rate_limit_counters_expires_idx').on(t.expiresAt)],
+);
+
+export const CHECKOUT_STATUSES = ['pending', 'paid', 'expired', 'failed'] as const;
+export const checkoutStatus = pgEnum('checkout_status', CHECKOUT_STATUSES);
+
+/**
+ * A Stripe Checkout Session opened to fund a task (`chk_` ids). Inserted once Stripe has created the session, in a
+ * transaction that holds the task's row lock; settled by the checkout.session.* webhooks under the same lock.
+ * Status only moves forward: pending -> paid | expired | failed (a payment Stripe reports always wins).
+ */
+export const checkouts = pgTable(
+  'checkouts',
+  {
+    id: text('id').primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => users.id),
+    // What the client asked to pay.
+    amountCents: integer('amount_cents').notNull(),
+    currency: text('currency').notNull().default('usd'),
+    stripeSessionId: text('stripe_session_id').notNull(),
+    status: checkoutStatus('status').notNull().default('pending'),
+    url: text('url').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    // Set from the webhooks: the payment, its charge (a transfer's source_transaction) and what Stripe collected.
+    paymentIntentId: text('payment_intent_id'),
+    chargeId: text('charge_id'),
+    paidCents: integer('paid_cents'),
+    paidAt: instant('paid_at'),
+    // Local payments mode: no real money moved.
+    simulated: boolean('simulated').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('checkouts_stripe_session_id_key').on(t.stripeSessionId),
+    index('checkouts_task_idx').on(t.taskId, t.status),
+    check('checkouts_amount_positive', sql`${t.amountCents} > 0`),
+  ],
 );

@@ -29,6 +29,11 @@ export function centsToUsd(cents: number): number {
   return cents / 100;
 }
 
+/** Cents as people read them on a page: `$49.99`. */
+export function formatUsd(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
+}
+
 /** Throws when the amount was not validated first; for values that already passed `usdAmount()`. */
 export function toCents(value: number): number {
   const checked = usdToCents(value, Number.MAX_SAFE_INTEGER / 100);

@@ -27,7 +27,7 @@ const SEED = [
      from generate_series(1, ${PROS}) g`,
   // Status mix: 30% listed (open, funded), 10% open unfunded, 20% in progress, 10% submitted, 25% completed, 5% canceled.
   `insert into tasks (id, client_id, professional_id, title, description, category, location_type, location, budget_cents,
-       budget_type, deadline, status, funding_status, escrow_cents, accepted_at, submitted_at, completed_at, canceled_at, created_at, updated_at)
+       budget_type, deadline, status, funding_status, accepted_at, submitted_at, completed_at, canceled_at, created_at, updated_at)
    select 'task_' || lpad(g::text, 16, '0'),
           case when g % 20 = 0 then '${BIG_CLIENT}' else 'usr_c' || lpad((2 + (g::bigint * 7919) % ${CLIENTS - 1})::text, 11, '0') end,
           case when s.status in ('open') then null
@@ -45,7 +45,6 @@ const SEED = [
                when s.status = 'completed' then 'released'
                when s.status = 'canceled' then 'refunded'
                else 'funded' end::funding_status,
-          case when s.status = 'open' and s.r >= 0.30 then 0 else 1500 + (g % 50) * 100 end,
           case when s.status in ('in_progress', 'submitted', 'completed') then t.created_at + interval '1 hour' end,
           case when s.status in ('submitted', 'completed') then t.created_at + interval '1 day' end,
           case when s.status = 'completed' then t.created_at + interval '2 days' end,

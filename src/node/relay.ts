@@ -11,6 +11,8 @@ import type { WebSocketServer as WebSocketServerType } from 'ws';
 const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: typeof WebSocketServerType };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+/** The frontend/backend protocol's Terminate message: 'X' and a length of 4. */
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
 
 export interface Relay {
   port: number;
@@ -34,7 +36,13 @@ export async function startRelay(port = 0): Promise<Relay> {
     tcp.on('connect', () => {
       for (const chunk of pending.splice(0)) tcp.write(chunk);
     });
-    socket.on('message', (data: Buffer) => (tcp.connecting ? pending.push(data) : tcp.write(data)));
+    socket.on('message', (data: Buffer) => {
+      if (tcp.connecting) pending.push(data);
+      else tcp.write(data);
+      // A client saying goodbye (Postgres' Terminate message): Postgres hangs up, but PGlite's socket server keeps the
+      // connection open, and the client waits for the hang-up; without this, connections pile up until a limit.
+      if (!tcp.connecting && data.length === TERMINATE.length && data.equals(TERMINATE)) tcp.end();
+    });
     tcp.on('data', (data) => socket.readyState === socket.OPEN && socket.send(data));
     socket.on('close', () => tcp.destroy());
     socket.on('error', () => tcp.destroy());

@@ -3,7 +3,8 @@ import { countCompletedTasks } from '../db/queries/tasks';
 import type { UserRow } from '../db/queries/users';
 import { getAccount } from './accounts';
 import { averageRating } from './professionals';
-import { centsToUsd, userBalances } from './ledger';
+import { centsToUsd } from '../lib/money';
+import { userBalances } from './ledger';
 
 export interface AccountSummary {
   user: UserRow;

@@ -25,6 +25,7 @@ import {
   insertEntries,
   insertTransaction,
   listUserLines,
+  lockAccountBalance,
   userBalancesByKind,
   type LedgerLineRow,
 } from '../db/queries/ledger';
@@ -126,7 +127,8 @@ function assertWellFormed(posting: Posting): void {
  */
 export async function post(tx: Tx, posting: Posting): Promise<PostResult> {
   assertWellFormed(posting);
-  const accounts = posting.entries.map((e) => e.account);
+  // Sorted, like the entries below: two postings creating the same new accounts wait on each other in one order.
+  const accounts = posting.entries.map((e) => e.account).sort((a, b) => (a.id < b.id ? -1 : 1));
   await ensureAccounts(
     tx,
     accounts.map(({ id, kind, userId, taskId }) => ({ id, kind, userId, taskId })),
@@ -204,5 +206,10 @@ export function platformFeeCents(amountCents: number, bps: number): number {
   return Math.floor((amountCents * bps + 5_000) / 10_000);
 }
 
-/** Cents to the wire's USD number (exact for whole cents: 4999 -> 49.99). */
-export const centsToUsd = (cents: number): number => Math.round(cents) / 100;
+/**
+ * An account's balance with its row locked until the transaction ends, so a decision taken on it (pay out all
+ * that is available) cannot be taken twice at once. Zero when the account does not exist yet.
+ */
+export async function lockedBalanceCents(tx: Tx, account: LedgerAccount): Promise<number> {
+  return (await lockAccountBalance(tx, account.id)) ?? 0;
+}

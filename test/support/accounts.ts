@@ -1,6 +1,6 @@
 /** Every test makes its own accounts, so no test depends on another's data. */
 import { eq } from 'drizzle-orm';
-import { users } from '../../src/db/schema';
+import { tasks, users } from '../../src/db/schema';
 import { newId, randomString } from '../../src/lib/ids';
 import { createAdmin } from '../../src/services/admins';
 import { call } from './api';
@@ -51,4 +51,22 @@ export async function newUserRecord(role: TestRole = 'client'): Promise<{ id: st
   const email = uniqueEmail(role);
   await withDb((db) => db.insert(users).values({ id, email, passwordHash: 'unusable', fullName: 'Ledger Test', role }));
   return { id, email };
+}
+
+/** A task row for tests of the ledger and Stripe calls, which need a real task (foreign keys) but not its lifecycle. */
+export async function newTaskRecord(clientId: string): Promise<string> {
+  const id = newId('task');
+  await withDb((db) =>
+    db.insert(tasks).values({
+      id,
+      clientId,
+      title: 'Ledger test task',
+      description: 'A task row for a ledger test.',
+      category: 'research_analysis',
+      locationType: 'remote',
+      budgetCents: 1500,
+      budgetType: 'fixed',
+    }),
+  );
+  return id;
 }

@@ -25,6 +25,8 @@ export interface CallOptions {
   env?: Record<string, string | undefined>;
   /** Another scheme and host than BASE, e.g. https://api.example.com for production-mode requests. */
   origin?: string;
+  /** Also wait for the work the request left to waitUntil (the Stripe calls it recorded). */
+  settle?: boolean;
 }
 
 export async function call<T = any>(path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
@@ -38,7 +40,7 @@ export async function call<T = any>(path: string, options: CallOptions = {}): Pr
   const method = options.method ?? (body === undefined ? 'GET' : 'POST');
   const request = new Request(`${options.origin ?? BASE}${path}`, { method, headers, body });
   let res: Response;
-  if (options.env) {
+  if (options.env || options.settle) {
     const ctx = createExecutionContext();
     res = await worker.fetch(request, { ...env, ...options.env } as typeof env, ctx);
     await waitOnExecutionContext(ctx);

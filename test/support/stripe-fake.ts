@@ -8,7 +8,7 @@
  *
  * Test controls (no key needed), under /__:
  *   GET  /__requests?path=&method=&idempotency_key=   every API request seen (method, path, params, keys, status)
- *   POST /__fail {path, count, status?, method?, idempotency_key?, after_processing?}  the next `count` matching
+ *   POST /__fail {path, count, status?, method?, idempotency_key?, params?, after_processing?}  the next `count` matching
  *        calls answer 500; with after_processing the request is carried out first (the answer is what gets lost)
  *   POST /__pay/:session {async?}                     the payer pays: returns the checkout.session.completed event
  *   POST /__async/:session {outcome}                  an async payment settles: async_payment_succeeded / _failed
@@ -120,6 +120,8 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
     path: string;
     method?: string;
     idempotencyKey?: string;
+    /** Only requests whose top-level parameters have these values (e.g. one task's client_reference_id). */
+    params?: Record<string, string>;
     remaining: number;
     status: number;
     afterProcessing: boolean;
@@ -535,7 +537,8 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
     const key = (headers['idempotency-key'] as string | undefined) ?? null;
     const failure = failures.find(
       (f) => f.remaining > 0 && (f.path === path || (f.path.endsWith('*') && path.startsWith(f.path.slice(0, -1)))) &&
-        (!f.method || f.method === method) && (!f.idempotencyKey || f.idempotencyKey === key),
+        (!f.method || f.method === method) && (!f.idempotencyKey || f.idempotencyKey === key) &&
+        Object.entries(f.params ?? {}).every(([name, value]) => params[name] === value),
     );
     const simulatedFailure = () => new StripeApiError(failure!.status, { type: 'api_error', message: 'Simulated failure (stripe fake /__fail).' });
     if (failure) failure.remaining--;
@@ -591,6 +594,7 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
         path: body.path,
         method: body.method,
         idempotencyKey: body.idempotency_key,
+        params: body.params,
         remaining: body.count ?? 1,
         status: body.status ?? 500,
         afterProcessing: body.after_processing === true,

@@ -44,11 +44,12 @@ export async function signatureFor(payload: string, options: { secret?: string; 
 }
 
 /** Signs an event as Stripe does and POSTs it to /webhooks/stripe. */
-export async function deliver(event: object, options: { secret?: string; timestamp?: number } = {}): Promise<ApiResponse> {
+export async function deliver(event: object, options: { secret?: string; timestamp?: number; settle?: boolean } = {}): Promise<ApiResponse> {
   const payload = JSON.stringify(event);
   return call('/webhooks/stripe', {
     body: payload,
     raw: true,
+    settle: options.settle,
     headers: { 'Stripe-Signature': await signatureFor(payload, options) },
   });
 }

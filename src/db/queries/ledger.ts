@@ -33,6 +33,11 @@ export async function insertEntries(db: Db | Tx, entries: NewLedgerEntry[]): Pro
   await db.insert(ledgerEntries).values(entries);
 }
 
+export async function lockAccountBalance(tx: Tx, id: string): Promise<number | null> {
+  const [row] = await tx.select({ cents: ledgerAccounts.balanceCents }).from(ledgerAccounts).where(eq(ledgerAccounts.id, id)).for('update');
+  return row?.cents ?? null;
+}
+
 export async function findAccounts(db: Db | Tx, ids: string[]): Promise<LedgerAccountRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));

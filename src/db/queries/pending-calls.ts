@@ -83,14 +83,14 @@ export async function markCallSucceeded(
   return rows.length > 0;
 }
 
-/** Records a failed attempt: due again after `retryInSeconds`, or failed for good when that is null. */
+/** Records a failed attempt: due again after `retryInSeconds`, or failed for good when that is null. False if no longer pending. */
 export async function markCallFailedAttempt(
   db: Db | Tx,
   id: number,
   failure: { lastError: string; retryInSeconds: number | null },
   now?: Date,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const rows = await db
     .update(pendingStripeCalls)
     .set(
       failure.retryInSeconds !== null
@@ -101,5 +101,7 @@ export async function markCallFailedAttempt(
           }
         : { lastError: failure.lastError, status: 'failed', completedAt: sql`now()`, updatedAt: sql`now()` },
     )
-    .where(and(eq(pendingStripeCalls.id, id), eq(pendingStripeCalls.status, 'pending')));
+    .where(and(eq(pendingStripeCalls.id, id), eq(pendingStripeCalls.status, 'pending')))
+    .returning({ id: pendingStripeCalls.id });
+  return rows.length > 0;
 }

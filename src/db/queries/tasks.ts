@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../client';
-import { marketplacePredicate, submissions, TASK_CATEGORIES, TASK_STATUSES, tasks, users, type Attachment } from '../schema';
+import { ledgerAccounts, marketplacePredicate, submissions, TASK_CATEGORIES, TASK_STATUSES, tasks, users, type Attachment } from '../schema';
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type NewTaskRow = typeof tasks.$inferInsert;
@@ -16,9 +16,11 @@ export interface DeliverableRow {
   submittedAt: Date;
 }
 
-/** A task with what its public object shows: the assigned professional and every submission. */
+/** A task with what its public object shows: the assigned professional, every submission, and its escrow. */
 export interface TaskView {
   task: TaskRow;
+  /** The balance of the task's escrow account in the ledger. */
+  escrowCents: number;
   professional: { id: string; fullName: string; ratingSum: number; ratingCount: number } | null;
   deliverables: DeliverableRow[];
 }
@@ -44,17 +46,27 @@ const deliverablesJson = sql<{ id: string; text: string; attachments: Attachment
     'at', floor(extract(epoch from s.created_at) * 1000)) order by s.created_at, s.id)
   from ${submissions} s where s.task_id = ${tasks.id}), '[]'::json)`;
 
+/** The task's escrow balance, read from its ledger account (a primary-key lookup per task). */
+const escrowCents = sql<string>`coalesce((select a.balance_cents from ${ledgerAccounts} a where a.id = 'escrow:' || ${tasks.id}), 0)`;
+
 const viewColumns = {
   task: tasks,
+  escrowCents,
   professional: { id: users.id, fullName: users.fullName, ratingSum: users.ratingSum, ratingCount: users.ratingCount },
   deliverables: deliverablesJson,
 };
 
-type RawView = { task: TaskRow; professional: TaskView['professional']; deliverables: (typeof deliverablesJson)['_']['type'] };
+type RawView = {
+  task: TaskRow;
+  escrowCents: string | number;
+  professional: TaskView['professional'];
+  deliverables: (typeof deliverablesJson)['_']['type'];
+};
 
 function toView(raw: RawView): TaskView {
   return {
     task: raw.task,
+    escrowCents: Number(raw.escrowCents),
     professional: raw.professional,
     deliverables: raw.deliverables.map((d) => ({ id: d.id, text: d.text, attachments: d.attachments, data: d.data, submittedAt: new Date(Number(d.at)) })),
   };

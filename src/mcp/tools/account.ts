@@ -1,19 +1,12 @@
 /** Account-level tools: the balance (from the ledger) and the category list. */
 import { z } from '@hono/zod-openapi';
 import { CategorySchema } from '../../routes/categories/list';
-import { centsToUsd, userBalances } from '../../services/ledger';
+import { BalanceSchema, toBalanceDto } from '../../routes/payments/schemas';
+import { userBalances } from '../../services/ledger';
 import { CATEGORIES } from '../../services/tasks/categories';
 import { defineTool } from '../tool';
 
 const NoArguments = z.strictObject({});
-
-/** The contract's GET /api/v1/payments/balance object. */
-const BalanceOutput = z.object({
-  available_balance: z.number().meta({ description: 'USD free to move: earnings not yet paid out, money returned to you.' }),
-  escrow_balance: z.number().meta({ description: 'USD held in escrow for your tasks.' }),
-  pending_balance: z.number().meta({ description: 'USD on its way to you: transfers and refunds in flight.' }),
-  currency: z.literal('usd'),
-});
 
 export const getBalanceTool = defineTool({
   name: 'get_balance',
@@ -21,16 +14,10 @@ export const getBalanceTool = defineTool({
   description: 'Your money on the platform, in USD, read from the ledger: available, held in escrow for your tasks, and pending (on its way to you).',
   roles: [],
   input: NoArguments,
-  output: BalanceOutput,
+  output: BalanceSchema,
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(ctx) {
-    const b = await userBalances(ctx.db, ctx.caller.id);
-    const result = {
-      available_balance: centsToUsd(b.availableCents),
-      escrow_balance: centsToUsd(b.escrowCents),
-      pending_balance: centsToUsd(b.pendingCents),
-      currency: 'usd' as const,
-    };
+    const result = toBalanceDto(await userBalances(ctx.db, ctx.caller.id));
     const usd = (n: number) => `${n.toFixed(2)} USD`;
     return {
       result,

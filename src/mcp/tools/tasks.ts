@@ -41,7 +41,7 @@ export const createTaskTool = defineTool({
   description:
     'Post a task for a verified human professional: a phone call, an errand, an inspection, research, writing or transcription. ' +
     'Use a category from list_categories. budget_amount is in US dollars (at most 2 decimals). The task starts open and unfunded: ' +
-    'professionals see it only once it is funded into escrow. An API key may carry spending limits (max_task_amount, daily_limit); ' +
+    'professionals see it only once it is funded into escrow (fund_task). An API key may carry spending limits (max_task_amount, daily_limit); ' +
     'a budget over them fails with SPENDING_LIMIT.',
   roles: CLIENTS,
   input: CreateTaskBody,
@@ -49,7 +49,7 @@ export const createTaskTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(ctx, args) {
     const task = dto(ctx, await createTask(ctx.db, ctx.caller, toNewTaskInput(args)));
-    return { result: task, summary: `Created task ${task.id} "${task.title}": open and unfunded, budget ${usd(task.budget_amount)}. Fund it to list it for professionals.` };
+    return { result: task, summary: `Created task ${task.id} "${task.title}": open and unfunded, budget ${usd(task.budget_amount)}. Fund it with fund_task to list it for professionals.` };
   },
 });
 
@@ -97,7 +97,7 @@ export const approveTaskTool = defineTool({
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(ctx, { task_id, rating, review }) {
-    const task = dto(ctx, await approveTask(ctx.db, ctx.caller, task_id, { rating, review }));
+    const task = dto(ctx, await approveTask(ctx.db, ctx, ctx.caller, task_id, { rating, review }));
     return { result: task, summary: `Approved task ${task.id}: completed; the escrow is released to ${task.professional?.name ?? 'the professional'}.` };
   },
 });
@@ -128,7 +128,7 @@ export const cancelTaskTool = defineTool({
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(ctx, args) {
-    const task = dto(ctx, await cancelTask(ctx.db, ctx.caller, args.task_id));
+    const task = dto(ctx, await cancelTask(ctx.db, ctx, ctx.caller, args.task_id));
     return { result: task, summary: `Canceled task ${task.id}; any escrow it held is refunded.` };
   },
 });

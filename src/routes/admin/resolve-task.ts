@@ -1,3 +1,4 @@
+import { paymentsContext } from '../../context';
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -21,7 +22,7 @@ const route = createRoute({
 export function registerResolveTask(router: Router) {
   router.openapi(route, async (c) => {
     const { outcome, note } = c.req.valid('json');
-    const view = await resolveDispute(c.var.db, c.var.caller, c.req.valid('param').id, outcome, note ?? null);
+    const view = await resolveDispute(c.var.db, paymentsContext(c), c.var.caller, c.req.valid('param').id, outcome, note ?? null);
     return c.json(toTaskDto(view), 200);
   });
 }

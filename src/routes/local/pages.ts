@@ -1,8 +1,8 @@
 /** The pages local payments serve in place of Stripe's hosted ones. Plain HTML, no scripts: a form posts back. */
 import { html } from 'hono/html';
+import { formatUsd } from '../../lib/money';
 import type { LocalCheckout, LocalOnboarding } from '../../services/payments/local-payments';
 
-const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 function layout(title: string, body: ReturnType<typeof html>) {
   return html`<!doctype html>
@@ -20,13 +20,13 @@ sends a signed Stripe event to <code>/webhooks/stripe</code>, exactly as Stripe 
 
 export function checkoutPage(checkout: LocalCheckout, token: string) {
   return layout(
-    `Pay ${usd(checkout.amount_total)}`,
+    `Pay ${formatUsd(checkout.amount_total)}`,
     html`<h1>${checkout.product_name}</h1>
-<p class="amount">${usd(checkout.amount_total)} <small>${checkout.currency.toUpperCase()}</small></p>
+<p class="amount">${formatUsd(checkout.amount_total)} <small>${checkout.currency.toUpperCase()}</small></p>
 ${SIMULATED}
 <form method="post" action="/local/checkout/${checkout.id}/pay">
 <input type="hidden" name="t" value="${token}">
-<button type="submit">Pay ${usd(checkout.amount_total)}</button>
+<button type="submit">Pay ${formatUsd(checkout.amount_total)}</button>
 </form>
 <p><a href="${checkout.cancel_url}">Cancel and go back</a></p>`,
   );

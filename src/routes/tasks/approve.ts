@@ -1,3 +1,4 @@
+import { paymentsContext } from '../../context';
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -28,7 +29,7 @@ function approveRoute(path: '/tasks/{id}/approve' | '/tasks/{id}/complete') {
 export function registerApproveTask(router: Router) {
   for (const path of ['/tasks/{id}/approve', '/tasks/{id}/complete'] as const) {
     router.openapi(approveRoute(path), async (c) => {
-      const view = await approveTask(c.var.db, c.var.caller, c.req.valid('param').id, c.req.valid('json'));
+      const view = await approveTask(c.var.db, paymentsContext(c), c.var.caller, c.req.valid('param').id, c.req.valid('json'));
       return c.json(toTaskDto(view), 200);
     });
   }

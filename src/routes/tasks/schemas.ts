@@ -140,7 +140,15 @@ export const TaskSchema = z
     currency: z.literal('usd'),
     deadline: Instant.nullable(),
     status: Status,
-    funding: z.object({ status: z.enum(FUNDING_STATUSES), escrow_amount: z.number().openapi({ example: 0 }) }),
+    funding: z
+      .object({
+        status: z.enum(FUNDING_STATUSES).openapi({
+          description:
+            'unfunded: no payment yet; pending: a checkout is open; funded: paid into escrow (the task is listed while open); released: paid to the professional; refunded: returned to the client.',
+        }),
+        escrow_amount: z.number().openapi({ example: 0, description: 'USD the task holds in escrow now (0 once released or refunded).' }),
+      })
+      .openapi('TaskFunding'),
     client_id: z.string(),
     professional: z
       .object({ id: z.string().openapi({ example: 'usr_pro456AbCdEfGhIj' }), name: z.string().openapi({ example: 'Sarah M.' }), rating: z.number().nullable().openapi({ example: 4.9 }) })
@@ -171,8 +179,9 @@ export const TaskEventSchema = z
   })
   .openapi('TaskEvent');
 
-export function toTaskDto({ task, professional, deliverables }: TaskView): TaskDto {
-  const funding = fundingOf(task);
+export function toTaskDto(view: TaskView): TaskDto {
+  const { task, professional, deliverables } = view;
+  const funding = fundingOf(view);
   return {
     id: task.id,
     title: task.title,

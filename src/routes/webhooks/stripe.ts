@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponses, json } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
-import { runPendingCallsSoon } from '../../services/payments/pending-calls';
+import { paymentsProvider } from '../../services/payments/provider';
 import { processStripeEvent, verifyStripeEvent } from '../../services/payments/stripe-events';
 
 const EventAck = z
@@ -36,8 +36,8 @@ export function registerStripeWebhook(router: Router) {
 
   router.post('/webhooks/stripe', async (c) => {
     const event = await verifyStripeEvent(c.env, await c.req.text(), c.req.header('Stripe-Signature'));
-    const result = await processStripeEvent(c.var.db, event);
-    c.executionCtx.waitUntil(runPendingCallsSoon(c.env, result.pendingCalls));
+    const result = await processStripeEvent(c.var.db, event, paymentsProvider(c.env));
+    result.after.schedule({ env: c.env, waitUntil: (promise) => c.executionCtx.waitUntil(promise) });
     return c.json({ received: true as const, duplicate: result.duplicate }, 200);
   });
 }

@@ -77,6 +77,11 @@ export class LocalPayments implements PaymentsProvider {
   /** Nothing to do: the page refuses to pay past expires_at. An event for a session paid meanwhile is handled like Stripe's. */
   async expireCheckoutSession(): Promise<void> {}
 
+  /** The simulated charge of a simulated payment, derived from it like every local id. */
+  async paymentCharge(paymentIntentId: string): Promise<string | null> {
+    return `ch_local_${await digestHex(paymentIntentId)}`;
+  }
+
   async execute(call: MoneyCall): Promise<MoneyCallOutcome> {
     return { ok: true, id: `${OBJECT_PREFIX[call.kind]}_local_${await digestHex(call.idempotencyKey)}`, simulated: true };
   }

@@ -8,7 +8,6 @@
  * On success the hold account is settled to Stripe in the ledger.
  */
 import type { Db, Tx } from '../../db/client';
-import { openDb } from '../../db/client';
 import {
   claimDueCall,
   insertPendingCall,
@@ -17,8 +16,7 @@ import {
   markCallSucceeded,
   type PendingCallRow,
 } from '../../db/queries/pending-calls';
-import type { AppEnv } from '../../env';
-import { loadAccount, post, STRIPE_EXTERNAL, type LedgerAccount } from '../ledger';
+import { availableAccount, loadAccount, post, STRIPE_EXTERNAL, type LedgerAccount } from '../ledger';
 import type { ScheduledJob } from '../scheduled';
 import { paymentsProvider, type MoneyCallKind, type PaymentsProvider } from './provider';
 
@@ -86,6 +84,31 @@ async function settle(db: Db, call: PendingCallRow, stripeObjectId: string, simu
 }
 
 /**
+ * Stripe refused a transfer for good (say, the connected account lost its transfers capability): nothing left the
+ * platform, so the earnings go back from pending_payout to the professional's available balance, where
+ * POST /api/v1/payments/payouts can send them again once the account is fixed. Refunds are not given back: a refund
+ * Stripe refuses usually means the payment was refunded some other way, which someone must look at.
+ */
+async function giveBackRefusedTransfer(db: Db, call: PendingCallRow, lastError: string, now?: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (!(await markCallFailedAttempt(tx, call.id, { lastError, retryInSeconds: null }, now))) return;
+    const hold = call.holdAccountId ? await loadAccount(tx, call.holdAccountId) : null;
+    if (!hold || hold.kind !== 'pending_payout' || !hold.userId) return;
+    await post(tx, {
+      reference: `reversed:${call.idempotencyKey}`,
+      kind: 'reversal',
+      taskId: call.taskId,
+      userId: call.userId,
+      memo: 'Transfer refused by Stripe; earnings returned to the available balance',
+      entries: [
+        { account: hold, amountCents: -call.amountCents },
+        { account: availableAccount(hold.userId), amountCents: call.amountCents },
+      ],
+    });
+  });
+}
+
+/**
  * One attempt at one call, if it is due (`now` defaults to the database's clock). A call another runner holds,
  * or one already done, is 'not_due'.
  */
@@ -106,7 +129,11 @@ export async function attemptPendingCall(
     return 'succeeded';
   }
   const retryInSeconds = outcome.retryable ? retryDelaySeconds(call.attempts) : null;
-  await markCallFailedAttempt(db, call.id, { lastError: outcome.message, retryInSeconds }, now);
+  if (retryInSeconds === null && call.kind === 'transfer') {
+    await giveBackRefusedTransfer(db, call, outcome.message, now);
+  } else {
+    await markCallFailedAttempt(db, call.id, { lastError: outcome.message, retryInSeconds }, now);
+  }
   console.error(
     JSON.stringify({
       level: outcome.retryable ? 'warn' : 'error',
@@ -128,23 +155,6 @@ export async function runDuePendingCalls(
     counts[await attemptPendingCall(db, provider, key, options.now)]++;
   }
   return counts;
-}
-
-/**
- * The after-commit path: makes the calls a request just recorded. Runs under waitUntil with its own database
- * handle (the request's is closed once the response is sent). Failures are left to the scheduled job.
- */
-export async function runPendingCallsSoon(env: AppEnv, idempotencyKeys: string[]): Promise<void> {
-  if (idempotencyKeys.length === 0) return;
-  const handle = openDb(env);
-  try {
-    const provider = paymentsProvider(env);
-    for (const key of idempotencyKeys) await attemptPendingCall(handle.db, provider, key);
-  } catch (err) {
-    console.error(JSON.stringify({ level: 'error', message: `pending stripe calls: ${String(err)}` }));
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The Cron Trigger's job: retry what is due. */

@@ -3,8 +3,10 @@
  * development simulation (local-payments.ts). Services depend on this interface, never on the SDK directly.
  */
 import type { AppEnv } from '../../env';
+import { ApiError } from '../../lib/errors';
 import { paymentsMode, type PaymentsMode } from './config';
 import { LocalPayments } from './local-payments';
+import { Stripe } from './stripe-client';
 import { StripePayments } from './stripe-payments';
 
 export interface CheckoutRequest {
@@ -57,6 +59,8 @@ export interface PaymentsProvider {
   readonly mode: PaymentsMode;
   createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSession>;
   expireCheckoutSession(sessionId: string): Promise<void>;
+  /** The charge a payment made (a transfer's source_transaction); null while it has none. */
+  paymentCharge(paymentIntentId: string): Promise<string | null>;
   /**
    * Makes the call. On a retry the provider first looks for an object an earlier attempt created (matched by
    * metadata.idempotency_key), so a retry after Stripe's 24-hour idempotency window still never pays twice.
@@ -72,4 +76,19 @@ export interface PaymentsProvider {
  */
 export function paymentsProvider(env: AppEnv, origin?: string): PaymentsProvider {
   return paymentsMode(env) === 'stripe' ? new StripePayments(env) : new LocalPayments(env, origin);
+}
+
+/**
+ * A provider call made on behalf of an API request (not a money-moving call: those are pending calls). Stripe
+ * failing or refusing becomes 503 PAYMENTS_UNAVAILABLE (logged with Stripe's message; the caller may retry, and an
+ * Idempotency-Key is released on 5xx so the retry acts afresh). Anything else is a bug and stays a 500.
+ */
+export async function providerCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof Stripe.errors.StripeError)) throw err;
+    console.error(JSON.stringify({ level: 'error', message: `stripe: could not ${what}: ${err.type} ${err.code ?? ''} ${err.message}` }));
+    throw new ApiError('PAYMENTS_UNAVAILABLE', `Payments could not ${what} just now. Try again shortly.`);
+  }
 }

@@ -10,26 +10,36 @@
  * instead of replaying deltas. Each effect is keyed by what it settles, never by the event:
  *   - money: a ledger reference per fact ("fund:<checkout session>"), so checkout.session.completed (paid) and
  *     checkout.session.async_payment_succeeded, in either order, credit escrow once;
- *   - state: monotonic transitions (a checkout goes pending -> processing -> paid | failed | expired and never
- *     back, so a late "completed, unpaid" after "async_payment_succeeded" does nothing);
+ *   - state: monotonic transitions (a checkout goes pending -> paid | failed | expired and never back, so a late
+ *     "completed, unpaid" after "async_payment_succeeded" does nothing);
  *   - snapshots of mutable objects (account.updated): applied only when newer than the last applied (event.created).
  * A handler whose prerequisite is missing may throw to have Stripe redeliver later; one that finds nothing of ours
  * answers "ignored".
  */
 import type { Db, Tx } from '../../db/client';
-import { claimStripeEvent, setStripeEventOutcome } from '../../db/queries/stripe-events';
+import { claimStripeEvent, findStripeEvent, setStripeEventOutcome } from '../../db/queries/stripe-events';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../lib/errors';
+import { AfterCommitWork, type AfterCommit } from './after-commit';
+import { onAsyncPaymentFailed, onAsyncPaymentSucceeded, onCheckoutCompleted, onCheckoutExpired, lookUpCharge } from './checkout-events';
 import { webhookSecrets } from './config';
 import { onAccountUpdated } from './connect';
+import type { PaymentsProvider } from './provider';
 import { Stripe } from './stripe-client';
 
 /** applied: changed something; ignored: nothing of ours (unknown type, unknown object); stale: older than what we know. */
 export type EventOutcome = 'applied' | 'ignored' | 'stale';
 
+/** What a handler may need from Stripe, looked up before its transaction opens (never inside one). */
+export interface EventFacts {
+  /** The charge of a paid checkout session's payment. */
+  chargeId?: string | null;
+}
+
 export interface EventContext {
-  /** Names a pending Stripe call the handler recorded; it is made right after the commit (and retried by the job). */
-  enqueuePendingCall(idempotencyKey: string): void;
+  /** Stripe work the handler's transaction leaves for after its commit (pending calls it recorded). */
+  after: AfterCommit;
+  facts: EventFacts;
 }
 
 type EventOfType<T extends Stripe.Event['type']> = Extract<Stripe.Event, { type: T }>;
@@ -39,9 +49,28 @@ export type EventHandler<T extends Stripe.Event['type'] = Stripe.Event['type']> 
   ctx: EventContext,
 ) => Promise<EventOutcome>;
 
-/** Handlers by event type; types not listed are recorded and answered 200. Payments for tasks add theirs here. */
+/**
+ * Handlers by event type; types not listed are recorded as ignored and answered 200. Refunds and transfers are
+ * settled in the ledger when Stripe accepts our call (pending-calls.ts), the one place that counts them, so
+ * charge.refunded and transfer.* need no handler.
+ */
 export const STRIPE_EVENT_HANDLERS: { [T in Stripe.Event['type']]?: EventHandler<T> } = {
   'account.updated': onAccountUpdated,
+  'checkout.session.completed': onCheckoutCompleted,
+  'checkout.session.async_payment_succeeded': onAsyncPaymentSucceeded,
+  'checkout.session.async_payment_failed': onAsyncPaymentFailed,
+  'checkout.session.expired': onCheckoutExpired,
+};
+
+export type EventLookup<T extends Stripe.Event['type'] = Stripe.Event['type']> = (
+  event: EventOfType<T>,
+  provider: PaymentsProvider,
+) => Promise<EventFacts>;
+
+/** Reads from Stripe an event's handler needs, made before the transaction; a failure is a 500 and a redelivery. */
+export const STRIPE_EVENT_LOOKUPS: { [T in Stripe.Event['type']]?: EventLookup<T> } = {
+  'checkout.session.completed': lookUpCharge,
+  'checkout.session.async_payment_succeeded': lookUpCharge,
 };
 
 const signatureError = (message: string) =>
@@ -69,12 +98,16 @@ export async function verifyStripeEvent(env: AppEnv, payload: string, signature:
 export interface ProcessedEvent {
   duplicate: boolean;
   outcome: EventOutcome | null;
-  /** Idempotency keys of pending Stripe calls to make now that the transaction committed. */
-  pendingCalls: string[];
+  /** Stripe work to start now that the transaction committed (hand it to waitUntil). */
+  after: AfterCommitWork;
 }
 
-export async function processStripeEvent(db: Db, event: Stripe.Event): Promise<ProcessedEvent> {
-  const pendingCalls: string[] = [];
+export async function processStripeEvent(db: Db, event: Stripe.Event, provider: PaymentsProvider): Promise<ProcessedEvent> {
+  const after = new AfterCommitWork();
+  // A redelivery of an event already processed skips the lookups; the claim below is what actually decides.
+  if (await findStripeEvent(db, event.id)) return { duplicate: true, outcome: null, after };
+  const lookup = STRIPE_EVENT_LOOKUPS[event.type] as EventLookup | undefined;
+  const facts = lookup ? await lookup(event, provider) : {};
   const object = event.data.object as { id?: unknown };
   return db.transaction(async (tx) => {
     const fresh = await claimStripeEvent(tx, {
@@ -85,12 +118,10 @@ export async function processStripeEvent(db: Db, event: Stripe.Event): Promise<P
       stripeCreatedAt: new Date(event.created * 1000),
       outcome: 'processing',
     });
-    if (!fresh) return { duplicate: true, outcome: null, pendingCalls: [] };
+    if (!fresh) return { duplicate: true, outcome: null, after: new AfterCommitWork() };
     const handler = STRIPE_EVENT_HANDLERS[event.type] as EventHandler | undefined;
-    const outcome = handler
-      ? await handler(tx, event, { enqueuePendingCall: (key) => pendingCalls.push(key) })
-      : 'ignored';
+    const outcome = handler ? await handler(tx, event, { after, facts }) : 'ignored';
     await setStripeEventOutcome(tx, event.id, outcome);
-    return { duplicate: false, outcome, pendingCalls };
+    return { duplicate: false, outcome, after };
   });
 }

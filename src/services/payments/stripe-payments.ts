@@ -66,6 +66,12 @@ export class StripePayments implements PaymentsProvider {
     await createStripeClient(this.#env).checkout.sessions.expire(sessionId);
   }
 
+  async paymentCharge(paymentIntentId: string): Promise<string | null> {
+    const intent = await createStripeClient(this.#env).paymentIntents.retrieve(paymentIntentId);
+    const charge = intent.latest_charge;
+    return typeof charge === 'string' ? charge : (charge?.id ?? null);
+  }
+
   async execute(call: MoneyCall, attempt: { retry: boolean }): Promise<MoneyCallOutcome> {
     // No SDK-level retries: the pending-call job retries with backoff, and each attempt is counted there.
     const stripe = createStripeClient(this.#env, { maxNetworkRetries: 0 });

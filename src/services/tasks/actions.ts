@@ -10,6 +10,7 @@ import { acceptableGuard, findTask, findTaskView, type TaskView } from '../../db
 import { tasks, type Attachment } from '../../db/schema';
 import { notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import type { PaymentsContext } from '../payments/after-commit';
 import { isListed, loadTaskFor, requireRelation, requireVerifiedProfessional, wasListed } from './access';
 import { applyTransition } from './lifecycle';
 import { invalidState } from './state-machine';
@@ -70,7 +71,13 @@ export async function submitTask(db: Db, caller: Caller, taskId: string, input: 
   return viewOf(db, taskId);
 }
 
-export async function approveTask(db: Db, caller: Caller, taskId: string, review: { rating?: number; review?: string }): Promise<TaskView> {
+export async function approveTask(
+  db: Db,
+  payments: PaymentsContext,
+  caller: Caller,
+  taskId: string,
+  review: { rating?: number; review?: string },
+): Promise<TaskView> {
   const { task, relation } = await loadTaskFor(db, caller, taskId);
   requireRelation(relation, ['owner'], 'approve');
   const rating = review.rating;
@@ -78,6 +85,7 @@ export async function approveTask(db: Db, caller: Caller, taskId: string, review
     task,
     action: 'approve',
     actorId: caller.id,
+    payments,
     effects:
       rating === undefined
         ? []
@@ -102,10 +110,10 @@ export async function requestRevision(db: Db, caller: Caller, taskId: string, re
   return viewOf(db, taskId);
 }
 
-export async function cancelTask(db: Db, caller: Caller, taskId: string): Promise<TaskView> {
+export async function cancelTask(db: Db, payments: PaymentsContext, caller: Caller, taskId: string): Promise<TaskView> {
   const { task, relation } = await loadTaskFor(db, caller, taskId);
   requireRelation(relation, ['owner'], 'cancel');
-  await applyTransition(db, { task, action: 'cancel', actorId: caller.id });
+  await applyTransition(db, { task, action: 'cancel', actorId: caller.id, payments });
   return viewOf(db, taskId);
 }
 
@@ -119,6 +127,7 @@ export async function disputeTask(db: Db, caller: Caller, taskId: string, reason
 /** Admin only (the route says so): settles a dispute for the professional (release) or the client (refund). */
 export async function resolveDispute(
   db: Db,
+  payments: PaymentsContext,
   caller: Caller,
   taskId: string,
   outcome: 'release' | 'refund',
@@ -131,6 +140,7 @@ export async function resolveDispute(
     action: outcome === 'release' ? 'resolve_release' : 'resolve_refund',
     actorId: caller.id,
     note: note ? `${outcome}: ${note}` : outcome,
+    payments,
   });
   return viewOf(db, taskId);
 }

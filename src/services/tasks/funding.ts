@@ -1,12 +1,14 @@
 /**
- * The one place a task's funding is read and settled. Until the payments issue lands, funding is two columns
- * on the task (funding_status, escrow_cents) that nothing in the API writes: tests set them directly. The
- * payments issue replaces `fundingOf` with the ledger's view and fills in `settleEscrow`; the lifecycle and
- * the DTOs only ever go through these two functions.
+ * The one place the task lifecycle reads and settles funding. The amount in escrow is the ledger's (the task's
+ * escrow account, read into TaskView); the funding status is a column the payments code keeps in step with the
+ * ledger in the same transaction (services/payments/escrow.ts). Moves that settle escrow do it here, inside their
+ * own transaction.
  */
 import type { Tx } from '../../db/client';
-import type { TaskRow } from '../../db/queries/tasks';
+import type { TaskRow, TaskView } from '../../db/queries/tasks';
 import type { FUNDING_STATUSES } from '../../db/schema';
+import type { AfterCommit, PaymentsContext } from '../payments/after-commit';
+import { refundEscrow, releaseEscrow } from '../payments/escrow';
 import type { TransitionChange } from './lifecycle';
 import type { Settlement } from './state-machine';
 
@@ -14,19 +16,31 @@ export type FundingStatus = (typeof FUNDING_STATUSES)[number];
 
 export interface Funding {
   status: FundingStatus;
+  /** What the task's escrow holds now (0 once released or refunded). */
   escrowCents: number;
 }
 
-export function fundingOf(task: TaskRow): Funding {
-  return { status: task.fundingStatus, escrowCents: task.escrowCents };
+export function fundingOf(view: TaskView): Funding {
+  return { status: view.task.fundingStatus, escrowCents: view.escrowCents };
 }
 
-export const isFunded = (task: TaskRow): boolean => fundingOf(task).status === 'funded';
+export const isFunded = (task: TaskRow): boolean => task.fundingStatus === 'funded';
 
 /**
- * Runs inside the transition's transaction, after the guarded status update and its history row, so the
- * money movement commits or rolls back together with the move. `release` (approve, auto-approve, resolve
- * release) pays the professional; `refund` (cancel, expiry, resolve refund) returns the escrow to the client.
- * No money moves yet: that is the payments issue's ledger and Stripe calls.
+ * Runs inside the transition's transaction, after the guarded status update (which holds the task's row lock) and
+ * its history row, so the money moves commit or roll back together with the move. `release` (approve,
+ * auto-approve, resolve release) pays the professional; `refund` (cancel, expiry, resolve refund) returns each
+ * payment to the client. Stripe calls are recorded in `after` and made once the transaction commits.
  */
-export async function settleEscrow(_tx: Tx, _change: TransitionChange, _settlement: Settlement): Promise<void> {}
+export async function settleEscrow(
+  tx: Tx,
+  change: TransitionChange,
+  settlement: Settlement,
+  payments: PaymentsContext | undefined,
+  after: AfterCommit,
+): Promise<void> {
+  if (settlement === null) return;
+  if (!payments) throw new Error(`${change.action} settles escrow and needs the payments context`);
+  if (settlement === 'release') await releaseEscrow(tx, change.after, payments.env, after);
+  else await refundEscrow(tx, change.after, after);
+}

@@ -12,6 +12,7 @@ import { findTask, updateTaskIfStatus, type TaskRow, type TaskStatus } from '../
 import type { tasks } from '../../db/schema';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { AfterCommitWork, type PaymentsContext } from '../payments/after-commit';
 import { settleEscrow } from './funding';
 import { canMove, invalidState, TRANSITIONS, type TaskAction } from './state-machine';
 
@@ -37,6 +38,8 @@ export interface TransitionInput {
   /** Conditions besides the status that must still hold when the update runs. */
   guard?: SQL;
   effects?: TransitionEffect[];
+  /** Needed by moves that settle escrow (release or refund); see settleEscrow. */
+  payments?: PaymentsContext;
 }
 
 /** The timestamp column a move stamps, by the status it enters; the database clock, like created_at. */
@@ -51,7 +54,8 @@ export async function applyTransition(db: Db, input: TransitionInput): Promise<T
   const transition = TRANSITIONS[action];
   if (!canMove(action, before.status)) throw invalidState(action, before.status);
 
-  return db.transaction(async (tx) => {
+  const stripeWork = new AfterCommitWork();
+  const moved = await db.transaction(async (tx) => {
     const after = await updateTaskIfStatus(
       tx,
       before.id,
@@ -71,9 +75,11 @@ export async function applyTransition(db: Db, input: TransitionInput): Promise<T
     });
     const change: TransitionChange = { action, before, after, actorId: input.actorId };
     for (const effect of input.effects ?? []) await effect(tx, change);
-    await settleEscrow(tx, change, transition.settles);
+    await settleEscrow(tx, change, transition.settles, input.payments, stripeWork);
     return after;
   });
+  if (input.payments) stripeWork.schedule(input.payments);
+  return moved;
 }
 
 /** The guarded update matched nothing: something else moved or changed the task first. Say what. */

@@ -9,6 +9,7 @@ import { findOverdueOpenTaskIds, findTask, findUnreviewedSubmittedTaskIds, type 
 import { tasks } from '../../db/schema';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../lib/errors';
+import type { PaymentsContext } from '../payments/after-commit';
 import { applyTransition } from './lifecycle';
 import type { TaskAction } from './state-machine';
 
@@ -24,11 +25,18 @@ export function autoApproveDays(env: Pick<AppEnv, 'AUTO_APPROVE_DAYS'>): number 
 }
 
 /** Moves one task by the platform; false when another run or a person moved it first. */
-async function moveBySystem(db: Db, taskId: string, action: TaskAction, stillDue: (t: TaskRow) => boolean, guard: SQL): Promise<boolean> {
+async function moveBySystem(
+  db: Db,
+  payments: PaymentsContext,
+  taskId: string,
+  action: TaskAction,
+  stillDue: (t: TaskRow) => boolean,
+  guard: SQL,
+): Promise<boolean> {
   const task = await findTask(db, taskId);
   if (!task || !stillDue(task)) return false;
   try {
-    await applyTransition(db, { task, action, actorId: null, guard });
+    await applyTransition(db, { task, action, actorId: null, guard, payments });
     return true;
   } catch (err) {
     if (err instanceof ApiError && (err.code === 'INVALID_STATE' || err.code === 'CONFLICT')) return false;
@@ -46,19 +54,19 @@ async function inBatches(find: () => Promise<string[]>, move: (id: string) => Pr
   return moved;
 }
 
-/** Open tasks past their deadline are canceled (and, once payments exist, refunded through the same move). */
-export function expireOverdueTasks(db: Db, now: Date): Promise<number> {
+/** Open tasks past their deadline are canceled, and their escrow refunded, through the same move as a cancel. */
+export function expireOverdueTasks(db: Db, now: Date, payments: PaymentsContext): Promise<number> {
   return inBatches(
     () => findOverdueOpenTaskIds(db, now, BATCH_SIZE),
-    (id) => moveBySystem(db, id, 'expire', (t) => t.deadline !== null && t.deadline < now, lt(tasks.deadline, now)),
+    (id) => moveBySystem(db, payments, id, 'expire', (t) => t.deadline !== null && t.deadline < now, lt(tasks.deadline, now)),
   );
 }
 
 /** Submitted tasks the client has not reviewed within AUTO_APPROVE_DAYS are approved on their behalf. */
-export function autoApproveSubmittedTasks(db: Db, now: Date, days: number): Promise<number> {
+export function autoApproveSubmittedTasks(db: Db, now: Date, days: number, payments: PaymentsContext): Promise<number> {
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   return inBatches(
     () => findUnreviewedSubmittedTaskIds(db, cutoff, BATCH_SIZE),
-    (id) => moveBySystem(db, id, 'auto_approve', (t) => t.submittedAt !== null && t.submittedAt < cutoff, lt(tasks.submittedAt, cutoff)),
+    (id) => moveBySystem(db, payments, id, 'auto_approve', (t) => t.submittedAt !== null && t.submittedAt < cutoff, lt(tasks.submittedAt, cutoff)),
   );
 }

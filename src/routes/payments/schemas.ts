@@ -1,0 +1,151 @@
+import { z } from '@hono/zod-openapi';
+import type { CheckoutRow } from '../../db/queries/checkouts';
+import { CHECKOUT_STATUSES } from '../../db/schema';
+import { centsToUsd, usdAmount } from '../../lib/money';
+import { pageSchema } from '../../lib/pagination';
+import { iso } from '../../lib/time';
+import type { LedgerLine, UserBalances } from '../../services/ledger';
+import type { Onboarding, Payout } from '../../services/payments/payouts';
+
+const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
+const RedirectUrl = (example: string, description: string) =>
+  z.string().min(1).max(2048).openapi({ format: 'uri', example, description });
+
+export const CreateCheckoutBody = z
+  .strictObject({
+    task_id: z.string().min(1).max(100).openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    amount: usdAmount().openapi({
+      example: 50,
+      description: 'US dollars to pay into escrow: at least 0.50, at least the budget_amount of a fixed-price task, at most 100000 per task.',
+    }),
+    success_url: RedirectUrl(
+      'https://agent.example/funded?session={CHECKOUT_SESSION_ID}',
+      'Where the payer lands after paying: absolute https (plain http only on a loopback host in development). Stripe fills in {CHECKOUT_SESSION_ID}.',
+    ),
+    cancel_url: RedirectUrl('https://agent.example/canceled', 'Where the payer lands if they leave the payment page.'),
+  })
+  .openapi('CreateCheckoutRequest');
+
+export const CheckoutSchema = z
+  .object({
+    id: z.string().openapi({ example: 'chk_7Hq2LmN9pXs4TvWa' }),
+    task_id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    amount: z.number().openapi({ example: 50 }),
+    currency: z.literal('usd'),
+    status: z.enum(CHECKOUT_STATUSES).openapi({
+      description: 'pending until Stripe reports the payment (paid), or the session expires or its payment fails.',
+    }),
+    checkout_url: z.string().openapi({
+      example: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4',
+      description: "Stripe's payment page (in local development, a page served by this API). Hand it to whoever pays.",
+    }),
+    expires_at: Instant,
+  })
+  .openapi('Checkout');
+
+export function toCheckoutDto(checkout: CheckoutRow): z.infer<typeof CheckoutSchema> {
+  return {
+    id: checkout.id,
+    task_id: checkout.taskId,
+    amount: centsToUsd(checkout.amountCents),
+    currency: 'usd',
+    status: checkout.status,
+    checkout_url: checkout.url,
+    expires_at: iso(checkout.expiresAt),
+  };
+}
+
+export const BalanceSchema = z
+  .object({
+    available_balance: z.number().openapi({ example: 125, description: 'USD free to move: earnings not yet paid out, money returned to you.' }),
+    escrow_balance: z.number().openapi({ example: 45, description: "USD held in escrow for your tasks." }),
+    pending_balance: z.number().openapi({ example: 0, description: 'USD on its way to you: transfers and refunds Stripe is making.' }),
+    currency: z.literal('usd'),
+  })
+  .openapi('Balance');
+
+export function toBalanceDto(b: UserBalances): z.infer<typeof BalanceSchema> {
+  return {
+    available_balance: centsToUsd(b.availableCents),
+    escrow_balance: centsToUsd(b.escrowCents),
+    pending_balance: centsToUsd(b.pendingCents),
+    currency: 'usd',
+  };
+}
+
+const LEDGER_TYPES = ['funding', 'release', 'refund', 'transfer', 'settlement', 'reversal'] as const;
+const ACCOUNT_KINDS = ['available', 'escrow', 'pending_payout', 'pending_refund'] as const;
+
+export const TransactionLineSchema = z
+  .object({
+    transaction_id: z.string().openapi({ example: 'txn_3fZ8kQ2mN7pL1xVa', description: 'The ledger transaction; one may touch two of your balances.' }),
+    type: z.enum(LEDGER_TYPES).openapi({
+      description:
+        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, the money is back.',
+    }),
+    account: z.enum(ACCOUNT_KINDS).openapi({ description: 'Which of your balances the line changed.' }),
+    amount: z.number().openapi({ example: -50, description: 'Signed USD: positive adds to that balance, negative takes from it.' }),
+    currency: z.literal('usd'),
+    task_id: z.string().nullable().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    description: z.string().nullable().openapi({ example: 'Checkout chk_7Hq2LmN9pXs4TvWa paid' }),
+    simulated: z.boolean().openapi({ description: 'True in local development mode: no real money moved.' }),
+    created_at: Instant,
+  })
+  .openapi('TransactionLine');
+
+export const TransactionPageSchema = pageSchema(TransactionLineSchema, 'TransactionLinePage');
+
+export function toTransactionLineDto(line: LedgerLine): z.infer<typeof TransactionLineSchema> {
+  return {
+    transaction_id: line.transactionId,
+    type: line.kind as (typeof LEDGER_TYPES)[number],
+    account: line.accountKind as (typeof ACCOUNT_KINDS)[number],
+    amount: centsToUsd(line.amountCents),
+    currency: 'usd',
+    task_id: line.taskId,
+    description: line.memo,
+    simulated: line.simulated,
+    created_at: iso(line.createdAt),
+  };
+}
+
+export const ConnectBody = z
+  .strictObject({
+    return_url: RedirectUrl('https://pro.example/payouts/ready', 'Where Stripe sends the professional after onboarding. Defaults to a page of this API.').optional(),
+    refresh_url: RedirectUrl('https://pro.example/payouts/retry', 'Where Stripe sends them if the link expired. Defaults to a page of this API.').optional(),
+  })
+  .openapi('ConnectRequest');
+
+export const OnboardingSchema = z
+  .object({
+    url: z.string().openapi({ example: 'https://connect.stripe.com/setup/e/acct_1Q2w3E4r5T6y7U8i/AbCd1234', description: "Stripe's onboarding page; single use, expires in minutes." }),
+    account_id: z.string().openapi({ example: 'acct_1Q2w3E4r5T6y7U8i' }),
+    payouts_enabled: z.boolean().openapi({ description: 'True once Stripe lets this account be paid; /auth/me shows it too.' }),
+  })
+  .openapi('ConnectOnboarding');
+
+export const toOnboardingDto = (o: Onboarding): z.infer<typeof OnboardingSchema> => ({
+  url: o.url,
+  account_id: o.accountId,
+  payouts_enabled: o.payoutsEnabled,
+});
+
+export const PayoutSchema = z
+  .object({
+    id: z.string().openapi({ example: 'pay_9Kd3Wq7ZmT2xLp4R' }),
+    amount: z.number().openapi({ example: 148.5 }),
+    currency: z.literal('usd'),
+    status: z.literal('pending').openapi({ description: 'The transfer is made right after this answer; the balance shows it as pending until Stripe accepts it.' }),
+    destination: z.string().openapi({ example: 'acct_1Q2w3E4r5T6y7U8i', description: 'Your Stripe connected account.' }),
+    created_at: Instant,
+  })
+  .openapi('Payout');
+
+export const toPayoutDto = (p: Payout): z.infer<typeof PayoutSchema> => ({
+  id: p.id,
+  amount: centsToUsd(p.amountCents),
+  currency: 'usd',
+  status: 'pending',
+  destination: p.destination,
+  created_at: iso(p.createdAt),
+});

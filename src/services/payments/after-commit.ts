@@ -1,0 +1,86 @@
+/**
+ * What a service needs to move money, and the Stripe work a money-moving transaction leaves for after its commit.
+ *
+ * Services never call Stripe inside a database transaction. A transaction that moves money records what Stripe
+ * must do (a pending call, a checkout to expire) in an AfterCommit collector; once it has committed, the caller
+ * hands `run` to `waitUntil`, and the response does not wait for Stripe. Anything `run` does not finish is picked
+ * up by the scheduled job (pending calls) or by Stripe's own events (checkouts expire by themselves).
+ */
+import { endCheckout } from '../../db/queries/checkouts';
+import { openDb } from '../../db/client';
+import type { AppEnv } from '../../env';
+import { attemptPendingCall } from './pending-calls';
+import { paymentsProvider } from './provider';
+
+export interface PaymentsContext {
+  env: AppEnv;
+  /**
+   * The Worker's own origin (https://host). Local payments serve their checkout and onboarding pages there;
+   * only routes that hand out such URLs need it.
+   */
+  origin?: string;
+  /** Keeps work running after the answer: ExecutionContext.waitUntil in a request; the cron awaits it. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface AfterCommit {
+  /** A pending Stripe call recorded in this transaction, to make as soon as it commits. */
+  pendingCall(idempotencyKey: string): void;
+  /** A checkout session to expire at Stripe once this transaction commits (its task stopped taking money). */
+  expireCheckout(checkout: { id: string; stripeSessionId: string }): void;
+}
+
+export class AfterCommitWork implements AfterCommit {
+  readonly pendingCalls: string[] = [];
+  readonly checkoutsToExpire: { id: string; stripeSessionId: string }[] = [];
+
+  pendingCall(idempotencyKey: string): void {
+    this.pendingCalls.push(idempotencyKey);
+  }
+
+  expireCheckout(checkout: { id: string; stripeSessionId: string }): void {
+    this.checkoutsToExpire.push({ id: checkout.id, stripeSessionId: checkout.stripeSessionId });
+  }
+
+  get isEmpty(): boolean {
+    return this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0;
+  }
+
+  /** Hands the work to `waitUntil`, if there is any. */
+  schedule(ctx: Pick<PaymentsContext, 'env' | 'waitUntil'>): void {
+    if (!this.isEmpty) ctx.waitUntil(this.run(ctx.env));
+  }
+
+  /**
+   * Runs with its own database handle (a request's is closed once the response is sent). Never throws: a call
+   * that fails here is retried by the scheduled job, and a checkout we fail to expire expires at Stripe anyway
+   * (if it is paid first, the payment is refunded because its task no longer takes money).
+   */
+  async run(env: AppEnv): Promise<void> {
+    if (this.isEmpty) return;
+    const handle = openDb(env);
+    try {
+      const provider = paymentsProvider(env);
+      for (const key of this.pendingCalls) {
+        await attemptPendingCall(handle.db, provider, key).catch((err) => logFailure(`pending stripe call ${key}`, err));
+      }
+      for (const checkout of this.checkoutsToExpire) {
+        try {
+          await provider.expireCheckoutSession(checkout.stripeSessionId);
+          await endCheckout(handle.db, checkout.id, 'expired');
+        } catch (err) {
+          // Typically: it was paid or expired meanwhile, and its own event says so (a payment is then refunded).
+          logFailure(`expire checkout ${checkout.id}`, err, 'info');
+        }
+      }
+    } catch (err) {
+      logFailure('after-commit work', err);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+}
+
+function logFailure(what: string, err: unknown, level: 'warn' | 'info' = 'warn'): void {
+  console.error(JSON.stringify({ level, message: `${what}: ${err instanceof Error ? err.message : String(err)}` }));
+}

@@ -1,0 +1,242 @@
+/**
+ * A task's escrow: money in (a paid checkout), money out to the professional (release) or back to the client
+ * (refund), and the task's funding status, kept in step with the ledger in the same transaction.
+ *
+ * Every function here runs inside a transaction that holds the task's row lock (the transition's guarded UPDATE,
+ * or `lockTask`), so the moves of one task are serialized, and each one reads the escrow as the last one left it.
+ * Calls to Stripe are recorded as pending calls and made after commit (see after-commit.ts).
+ *
+ * Where the truth lives: the amount in escrow is the ledger account escrow:<task> and nothing else (the task's
+ * `funding.escrow_amount` reads it). `tasks.funding_status` is the state the marketplace and accept filter on;
+ * only this file writes it, always in the transaction that posts the matching ledger entries.
+ *
+ *   unfunded --checkout opened--> pending --paid--> funded --approve--> released
+ *       ^                            |                  \--cancel/expire/refund--> refunded
+ *       +------ checkouts ended -----+
+ */
+import type { Tx } from '../../db/client';
+import { listTaskCheckouts, markCheckoutPaid, setFundingStatus, type CheckoutRow } from '../../db/queries/checkouts';
+import type { TaskRow } from '../../db/queries/tasks';
+import { findUserById } from '../../db/queries/users';
+import type { AppEnv } from '../../env';
+import {
+  accountBalanceCents,
+  availableAccount,
+  escrowAccount,
+  PLATFORM_FEES,
+  pendingPayoutAccount,
+  pendingRefundAccount,
+  platformFeeCents,
+  post,
+  STRIPE_EXTERNAL,
+  type LedgerEntryInput,
+} from '../ledger';
+import type { AfterCommit } from './after-commit';
+import { platformFeeBps } from './config';
+import { recordPendingCall } from './pending-calls';
+
+/** A checkout was opened for the task: an unfunded task's funding is now pending. */
+export async function checkoutOpened(tx: Tx, task: TaskRow): Promise<void> {
+  if (task.fundingStatus === 'unfunded') await setFundingStatus(tx, task.id, 'pending');
+}
+
+/** A checkout expired or its payment failed: with no other open checkout, a pending task is unfunded again. */
+export async function checkoutEnded(tx: Tx, task: TaskRow): Promise<void> {
+  if (task.fundingStatus !== 'pending') return;
+  if ((await listTaskCheckouts(tx, task.id, ['pending'])).length === 0) await setFundingStatus(tx, task.id, 'unfunded');
+}
+
+/** A payment Stripe collected for a checkout of the task. */
+export interface Payment {
+  checkout: CheckoutRow;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  amountCents: number;
+  simulated: boolean;
+}
+
+/**
+ * Credits a paid checkout to the task's escrow, once per checkout session (`fund:<cs_...>`); false when it was
+ * credited before (the other of checkout.session.completed / async_payment_succeeded came first). A task that
+ * no longer takes money (canceled, or completed and paid out) gets the payment refunded at once.
+ */
+export async function creditPayment(tx: Tx, task: TaskRow, payment: Payment, after: AfterCommit): Promise<boolean> {
+  const { checkout } = payment;
+  const { posted } = await post(tx, {
+    reference: `fund:${checkout.stripeSessionId}`,
+    kind: 'funding',
+    taskId: task.id,
+    userId: task.clientId,
+    memo: `Checkout ${checkout.id} paid`,
+    simulated: payment.simulated,
+    entries: [
+      { account: STRIPE_EXTERNAL, amountCents: -payment.amountCents },
+      { account: escrowAccount(task.id, task.clientId), amountCents: payment.amountCents },
+    ],
+  });
+  if (!posted) return false;
+  await markCheckoutPaid(tx, checkout.id, {
+    paymentIntentId: payment.paymentIntentId,
+    chargeId: payment.chargeId,
+    paidCents: payment.amountCents,
+  });
+  const paid: CheckoutRow = {
+    ...checkout,
+    status: 'paid',
+    paymentIntentId: payment.paymentIntentId,
+    chargeId: payment.chargeId,
+    paidCents: payment.amountCents,
+  };
+  if (task.status === 'canceled' || task.status === 'completed') {
+    await refundPayment(tx, task, paid, after);
+    if (task.status === 'canceled') await setFundingStatus(tx, task.id, 'refunded');
+  } else if (task.fundingStatus === 'unfunded' || task.fundingStatus === 'pending') {
+    await setFundingStatus(tx, task.id, 'funded');
+  }
+  return true;
+}
+
+/**
+ * Approve, auto-approve, resolve-release: everything in escrow goes to the professional's available balance, less
+ * the platform fee (`release:<task>`). If Stripe can pay them (payouts enabled on their connected account), it goes
+ * on at once as a transfer (`transfer:<task>` in the ledger, `release:<task>` as Stripe's idempotency key).
+ * Otherwise it waits in their available balance: enabling payouts sweeps it out (connect.ts), and so does
+ * POST /api/v1/payments/payouts.
+ */
+export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: AfterCommit): Promise<void> {
+  if (!task.professionalId) throw new Error(`task ${task.id} has no professional to release its escrow to`);
+  const held = await accountBalanceCents(tx, escrowAccount(task.id, task.clientId));
+  if (held <= 0) return;
+  const pro = await findUserById(tx, task.professionalId);
+  if (!pro) throw new Error(`professional ${task.professionalId} of task ${task.id} does not exist`);
+  const fee = platformFeeCents(held, platformFeeBps(env));
+  const earned = held - fee;
+  const entries: LedgerEntryInput[] = [{ account: escrowAccount(task.id, task.clientId), amountCents: -held }];
+  if (earned > 0) entries.push({ account: availableAccount(pro.id), amountCents: earned });
+  if (fee > 0) entries.push({ account: PLATFORM_FEES, amountCents: fee });
+  const { posted } = await post(tx, {
+    reference: `release:${task.id}`,
+    kind: 'release',
+    taskId: task.id,
+    userId: pro.id,
+    memo: `Released to the professional; platform fee ${fee} cents`,
+    entries,
+  });
+  if (!posted) return;
+  await setFundingStatus(tx, task.id, 'released');
+  if (earned > 0 && pro.payoutsEnabled && pro.stripeAccountId) {
+    // One funding charge: the transfer is tied to it (source_transaction), so it goes out even before the charge's
+    // funds are available in the platform balance. Several: no single charge covers it; it draws on the balance.
+    const charges = (await listTaskCheckouts(tx, task.id, ['paid'])).map((c) => c.chargeId);
+    await startTransfer(
+      tx,
+      {
+        reference: `transfer:${task.id}`,
+        idempotencyKey: `release:${task.id}`,
+        userId: pro.id,
+        destination: pro.stripeAccountId,
+        amountCents: earned,
+        transferGroup: task.id,
+        sourceTransaction: charges.length === 1 ? charges[0]! : null,
+        taskId: task.id,
+        metadata: { task_id: task.id },
+      },
+      after,
+    );
+  }
+}
+
+/**
+ * Cancel, deadline expiry, resolve-refund: each payment in escrow goes back to the client through a Stripe refund
+ * of that payment, and checkouts still open are expired after commit (one paid regardless is refunded on arrival).
+ */
+export async function refundEscrow(tx: Tx, task: TaskRow, after: AfterCommit): Promise<void> {
+  const checkouts = await listTaskCheckouts(tx, task.id, ['paid', 'pending']);
+  const paid = checkouts.filter((c) => c.status === 'paid');
+  for (const checkout of paid) await refundPayment(tx, task, checkout, after);
+  for (const open of checkouts.filter((c) => c.status === 'pending')) after.expireCheckout(open);
+  await setFundingStatus(tx, task.id, paid.length > 0 ? 'refunded' : 'unfunded');
+}
+
+/** One payment back to the client: escrow -> pending_refund (`refund:<task>:<cs_...>`) and the refund call. */
+async function refundPayment(tx: Tx, task: TaskRow, checkout: CheckoutRow, after: AfterCommit): Promise<void> {
+  const amount = checkout.paidCents;
+  if (!amount) throw new Error(`checkout ${checkout.id} is not paid; there is nothing to refund`);
+  const key = `refund:${task.id}:${checkout.stripeSessionId}`;
+  const hold = pendingRefundAccount(task.id, task.clientId);
+  const { posted } = await post(tx, {
+    reference: key,
+    kind: 'refund',
+    taskId: task.id,
+    userId: task.clientId,
+    memo: `Refund of checkout ${checkout.id}`,
+    entries: [
+      { account: escrowAccount(task.id, task.clientId), amountCents: -amount },
+      { account: hold, amountCents: amount },
+    ],
+  });
+  if (!posted) return;
+  const payment = checkout.paymentIntentId ? { payment_intent: checkout.paymentIntentId } : { charge: checkout.chargeId };
+  if (!payment.payment_intent && !payment.charge) throw new Error(`checkout ${checkout.id} names no payment to refund`);
+  await recordPendingCall(tx, {
+    kind: 'refund',
+    idempotencyKey: key,
+    params: { ...payment, amount, reason: 'requested_by_customer', metadata: { task_id: task.id, checkout_id: checkout.id } },
+    hold,
+    amountCents: amount,
+    taskId: task.id,
+    userId: task.clientId,
+  });
+  after.pendingCall(key);
+}
+
+export interface TransferInput {
+  /** Ledger reference of the available -> pending_payout move. */
+  reference: string;
+  /** Stripe idempotency key of the transfer (and the pending call's). */
+  idempotencyKey: string;
+  userId: string;
+  /** The professional's connected account. */
+  destination: string;
+  amountCents: number;
+  /** Ties the transfer to what it pays for; also how a retry finds a transfer an earlier attempt made. */
+  transferGroup: string;
+  sourceTransaction?: string | null;
+  taskId?: string | null;
+  metadata: Record<string, string>;
+}
+
+/** Earnings on their way to the connected account: available -> pending_payout, and the transfer call. */
+export async function startTransfer(tx: Tx, input: TransferInput, after: AfterCommit): Promise<boolean> {
+  const hold = pendingPayoutAccount(input.userId);
+  const { posted } = await post(tx, {
+    reference: input.reference,
+    kind: 'transfer',
+    taskId: input.taskId ?? null,
+    userId: input.userId,
+    memo: `Transfer to connected account ${input.destination}`,
+    entries: [
+      { account: availableAccount(input.userId), amountCents: -input.amountCents },
+      { account: hold, amountCents: input.amountCents },
+    ],
+  });
+  if (!posted) return false;
+  await recordPendingCall(tx, {
+    kind: 'transfer',
+    idempotencyKey: input.idempotencyKey,
+    params: {
+      amount: input.amountCents,
+      currency: 'usd',
+      destination: input.destination,
+      transfer_group: input.transferGroup,
+      ...(input.sourceTransaction ? { source_transaction: input.sourceTransaction } : {}),
+      metadata: input.metadata,
+    },
+    hold,
+    amountCents: input.amountCents,
+    taskId: input.taskId ?? null,
+    userId: input.userId,
+  });
+  after.pendingCall(input.idempotencyKey);
+  return true;
+}
