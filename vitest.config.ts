@@ -2,13 +2,13 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-/** Stripe's npm package ships source maps without their sources; vite would warn once per file (about 150 lines). */
+/** Stripe's and the MCP SDK's packages ship source maps without their sources; vite would warn once per file. */
 const quietStripeSourcemaps: Plugin = {
   name: 'quiet-stripe-sourcemaps',
   configResolved(config) {
     const warnOnce = config.logger.warnOnce.bind(config.logger);
     config.logger.warnOnce = (message, options) => {
-      if (/node_modules\/stripe\/.*points to missing source files/.test(message)) return;
+      if (/node_modules\/(stripe|@modelcontextprotocol\/sdk)\/.*points to missing source files/.test(message)) return;
       warnOnce(message, options);
     };
   },

@@ -13,6 +13,7 @@ import { registerConnectPages } from './routes/payments/connect-pages';
 import { registerHealth } from './routes/system/health';
 import { tasksRouter } from './routes/tasks';
 import { localPaymentsRouter } from './routes/local';
+import { registerMcp } from './routes/mcp';
 import { registerStripeWebhook } from './routes/webhooks/stripe';
 
 const KIB = 1024;
@@ -75,6 +76,7 @@ export function createApp() {
   // Local payments deliver their events through the app itself, the way Stripe's arrive.
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
   app.route('/api/v1/api-keys', apiKeysRouter());
+  registerMcp(app);
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));

@@ -31,6 +31,8 @@ describe('API keys', () => {
       key: expect.stringMatching(KEY),
       prefix: created.key.slice(0, 12),
       created_at: expect.stringMatching(ISO),
+      max_task_amount: null,
+      daily_limit: null,
     });
 
     const row = await keyRow(created.id);
@@ -40,7 +42,17 @@ describe('API keys', () => {
     const list = await call('/api/v1/api-keys', { token: owner.token });
     expect(list.status).toBe(200);
     expect(list.body).toEqual({
-      data: [{ id: created.id, name: 'production agent', prefix: created.prefix, created_at: created.created_at, last_used_at: null }],
+      data: [
+        {
+          id: created.id,
+          name: 'production agent',
+          prefix: created.prefix,
+          created_at: created.created_at,
+          last_used_at: null,
+          max_task_amount: null,
+          daily_limit: null,
+        },
+      ],
       total: 1,
       limit: 20,
       offset: 0,

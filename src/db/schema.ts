@@ -214,6 +214,8 @@ export const tasks = pgTable(
     // Where the task's money stands. Written only by the payments code, in the same transaction as the ledger
     // postings that change it (services/payments/escrow.ts); the amount itself lives in the ledger (escrow:<task>).
     fundingStatus: fundingStatus('funding_status').notNull().default('unfunded'),
+    // The API key the task was posted with; null when posted with a JWT. Which agent committed the money.
+    createdByApiKeyId: text('created_by_api_key_id').references((): AnyPgColumn => apiKeys.id),
     acceptedAt: instant('accepted_at'),
     submittedAt: instant('submitted_at'),
     completedAt: instant('completed_at'),
@@ -237,6 +239,8 @@ export const tasks = pgTable(
     // Scheduled jobs: open tasks by deadline, submitted tasks by submission time.
     index('tasks_open_deadline_idx').on(t.deadline).where(sql`${t.status} = 'open' and ${t.deadline} is not null`),
     index('tasks_submitted_at_idx').on(t.submittedAt).where(sql`${t.status} = 'submitted'`),
+    // Tasks an API key posted (audit; and the foreign key's lookups when a key row goes).
+    index('tasks_created_by_api_key_idx').on(t.createdByApiKeyId).where(sql`${t.createdByApiKeyId} is not null`),
   ],
 );
 
@@ -354,10 +358,44 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     // Set on revocation; revoked rows stay for audit but no longer authenticate.
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    // Spending limits of calls made with this key (null: none). See services/spending-limits.ts.
+    maxTaskCents: integer('max_task_cents'),
+    dailyLimitCents: integer('daily_limit_cents'),
   },
   (t) => [
     uniqueIndex('api_keys_key_hash_key').on(t.keyHash),
     index('api_keys_user_live_idx').on(t.userId, t.createdAt).where(sql`${t.revokedAt} is null`),
+    check('api_keys_max_task_positive', sql`${t.maxTaskCents} is null or ${t.maxTaskCents} > 0`),
+    check('api_keys_daily_limit_positive', sql`${t.dailyLimitCents} is null or ${t.dailyLimitCents} > 0`),
+  ],
+);
+
+export const SPEND_KINDS = ['task', 'funding'] as const;
+export const apiKeySpendKind = pgEnum('api_key_spend_kind', SPEND_KINDS);
+
+/**
+ * What each API key committed, append-only: a task's budget when the key posts it, a checkout's amount when the key
+ * funds one. Written under the key's row lock in the same transaction as the task or checkout, so the daily limit
+ * is checked against every earlier commitment (services/spending-limits.ts).
+ */
+export const apiKeySpend = pgTable(
+  'api_key_spend',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    apiKeyId: text('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    kind: apiKeySpendKind('kind').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('api_key_spend_positive', sql`${t.amountCents} > 0`),
+    // The trailing-24-hours sum reads one key's newest rows.
+    index('api_key_spend_key_created_idx').on(t.apiKeyId, t.createdAt),
   ],
 );
 

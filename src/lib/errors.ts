@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   HTTPS_REQUIRED: 403,
   SPENDING_LIMIT: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   INVALID_STATE: 409,
   EMAIL_TAKEN: 409,
@@ -82,20 +83,23 @@ export function errorBody(err: ApiError, requestId: string): ErrorBody {
   return { error };
 }
 
+/** What an INTERNAL error hides from the caller goes to the log, under the request id the caller was given. */
+export function logInternalError(requestId: string, thrown: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      request_id: requestId,
+      message: thrown instanceof Error ? thrown.message : String(thrown),
+      stack: thrown instanceof Error ? thrown.stack : undefined,
+    }),
+  );
+}
+
 /** The single place an error becomes a response (app.onError and notFound both land here). */
 export function renderError(c: Context, thrown: unknown): Response {
   const err = toApiError(thrown);
   const requestId = (c.get('requestId') as string | undefined) ?? 'req_unknown';
-  if (err.code === 'INTERNAL') {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        request_id: requestId,
-        message: thrown instanceof Error ? thrown.message : String(thrown),
-        stack: thrown instanceof Error ? thrown.stack : undefined,
-      }),
-    );
-  }
+  if (err.code === 'INTERNAL') logInternalError(requestId, thrown);
   if (err.headers) for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   return c.json(errorBody(err, requestId), err.status);
 }

@@ -24,8 +24,9 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid request (VALIDATION_ERROR, INVALID_JSON)',
   401: 'Missing or invalid credentials (UNAUTHORIZED)',
-  403: 'Not allowed (FORBIDDEN)',
+  403: 'Not allowed (FORBIDDEN, SPENDING_LIMIT)',
   404: 'Not found, or not yours (NOT_FOUND)',
+  405: 'Method not allowed here (METHOD_NOT_ALLOWED); see Allow',
   409: 'Conflict with the current state (CONFLICT, INVALID_STATE, EMAIL_TAKEN)',
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   422: 'Idempotency-Key reused with another body (IDEMPOTENCY_MISMATCH)',

@@ -24,12 +24,17 @@ export function issuesToDetails(issues: readonly Issue[]): ErrorDetail[] {
   });
 }
 
+/** A schema failure as the 400 VALIDATION_ERROR every caller gets: `target` says what was invalid (json, query, arguments). */
+export function validationError(target: string, issues: readonly Issue[]): ApiError {
+  const details = issuesToDetails(issues);
+  const fields = [...new Set(details.map((d) => d.path))].join(', ');
+  return new ApiError('VALIDATION_ERROR', `Invalid ${target}: check ${fields}.`, { details });
+}
+
 /** The one validation hook: every request schema failure becomes a 400 VALIDATION_ERROR naming the fields. */
 export const validationHook: Hook<unknown, AppBindings, string, unknown> = (result) => {
   if (result.success) return;
-  const details = issuesToDetails(result.error.issues as readonly Issue[]);
-  const fields = [...new Set(details.map((d) => d.path))].join(', ');
-  throw new ApiError('VALIDATION_ERROR', `Invalid ${result.target}: check ${fields}.`, { details });
+  throw validationError(result.target, result.error.issues as readonly Issue[]);
 };
 
 export function createRouter() {

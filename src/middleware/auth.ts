@@ -33,6 +33,13 @@ function readCredential(c: Context<AppBindings>): Credential | null {
   return looksLikeApiKey(bearer) ? { kind: 'api_key', key: bearer } : { kind: 'jwt', token: bearer };
 }
 
+/** 403 unless the caller's role is listed (an empty list allows any signed-in account). */
+export function requireRole(caller: Caller, roles: readonly Caller['role'][]): void {
+  if (roles.length > 0 && !roles.includes(caller.role)) {
+    throw new ApiError('FORBIDDEN', `This action is for ${roles.join(' or ')} accounts.`);
+  }
+}
+
 /**
  * The one auth middleware: a JWT or an API key -> c.var.caller ({ id, role, authMethod, apiKeyId }).
  * `roles` lists who may call the route (none listed: any signed-in account); anyone else gets 403 (a route
@@ -51,9 +58,7 @@ export function requireAuth(...roles: Caller['role'][]) {
       if (err instanceof ApiError && err.code === 'UNAUTHORIZED') throw unauthorized(err.message);
       throw err;
     }
-    if (roles.length > 0 && !roles.includes(caller.role)) {
-      throw new ApiError('FORBIDDEN', `This action is for ${roles.join(' or ')} accounts.`);
-    }
+    requireRole(caller, roles);
     c.set('caller', caller);
     await next();
   });

@@ -33,8 +33,15 @@ async function sha256Hex(value: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+export interface NewApiKeyInput {
+  name: string;
+  /** Spending limits of calls made with the key (services/spending-limits.ts); null: none. Fixed for the key's life. */
+  maxTaskCents: number | null;
+  dailyLimitCents: number | null;
+}
+
 /** Creates a key for the account. The per-account limit is checked under a lock on the account's row. */
-export async function createApiKey(db: Db, userId: string, name: string): Promise<{ row: ApiKeyRow; key: string }> {
+export async function createApiKey(db: Db, userId: string, input: NewApiKeyInput): Promise<{ row: ApiKeyRow; key: string }> {
   const key = `${API_KEY_PREFIX}${randomString(SECRET_LENGTH)}`;
   const keyHash = await sha256Hex(key);
   const row = await db.transaction(async (tx) => {
@@ -43,7 +50,15 @@ export async function createApiKey(db: Db, userId: string, name: string): Promis
     if ((await countLiveApiKeys(tx, userId)) >= MAX_LIVE_KEYS) {
       throw new ApiError('CONFLICT', `An account can hold at most ${MAX_LIVE_KEYS} live API keys. Revoke one first.`);
     }
-    return insertApiKey(tx, { id: newId('key'), userId, name: name.trim(), prefix: key.slice(0, SHOWN_LENGTH), keyHash });
+    return insertApiKey(tx, {
+      id: newId('key'),
+      userId,
+      name: input.name.trim(),
+      prefix: key.slice(0, SHOWN_LENGTH),
+      keyHash,
+      maxTaskCents: input.maxTaskCents,
+      dailyLimitCents: input.dailyLimitCents,
+    });
   });
   return { row, key };
 }

@@ -67,9 +67,22 @@ export async function openCheckout(owner: { token: string }, taskId: string, amo
     body: { task_id: taskId, amount: amountUsd, success_url: 'https://agent.example/funded', cancel_url: 'https://agent.example/canceled' },
   });
   if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${res.text}`);
-  // The fake's payment page is https://checkout.stripe.com/c/pay/<session id>, like Stripe's.
-  const sessionId = new URL(res.body.checkout_url).pathname.split('/').pop()!;
-  return { checkout: res.body, sessionId };
+  return { checkout: res.body, sessionId: sessionIdOf(res.body.checkout_url) };
+}
+
+/** The Stripe session behind a checkout_url: the fake's payment page is https://checkout.stripe.com/c/pay/<session id>, like Stripe's. */
+export const sessionIdOf = (checkoutUrl: string) => new URL(checkoutUrl).pathname.split('/').pop()!;
+
+/**
+ * Pays an open checkout the way it happens in production, however it was opened (REST or the fund_task tool): the
+ * payer pays on Stripe's page (the fake), and Stripe's signed checkout.session.completed reaches the webhook.
+ */
+export async function payCheckout(checkoutUrl: string): Promise<{ sessionId: string; event: any }> {
+  const sessionId = sessionIdOf(checkoutUrl);
+  const { event } = await fake(`/__pay/${sessionId}`, {});
+  const delivered = await deliver(event);
+  if (delivered.status !== 200) throw new Error(`webhook failed: ${delivered.status} ${delivered.text}`);
+  return { sessionId, event };
 }
 
 /**
@@ -77,10 +90,8 @@ export async function openCheckout(owner: { token: string }, taskId: string, amo
  * fake), and Stripe's signed checkout.session.completed reaches the webhook.
  */
 export async function fundTask(owner: { token: string }, taskId: string, amountUsd: number): Promise<Funded> {
-  const { checkout, sessionId } = await openCheckout(owner, taskId, amountUsd);
-  const { event } = await fake(`/__pay/${sessionId}`, {});
-  const delivered = await deliver(event);
-  if (delivered.status !== 200) throw new Error(`webhook failed: ${delivered.status} ${delivered.text}`);
+  const { checkout } = await openCheckout(owner, taskId, amountUsd);
+  const { sessionId, event } = await payCheckout(checkout.checkout_url);
   return { checkoutId: checkout.id, sessionId, event };
 }
 

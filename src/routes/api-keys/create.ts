@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { toCents } from '../../lib/money';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
@@ -11,7 +12,7 @@ const route = createRoute({
   path: '/',
   tags: ['API keys'],
   summary: 'Create an API key',
-  description: `The key is returned once and stored only as a hash. At most ${MAX_LIVE_KEYS} live keys per account (409 CONFLICT past that). A replay under the same Idempotency-Key returns the same key object with \`key: null\`: the secret is never stored, so a lost key is revoked and replaced.`,
+  description: `The key is returned once and stored only as a hash. At most ${MAX_LIVE_KEYS} live keys per account (409 CONFLICT past that). A replay under the same Idempotency-Key returns the same key object with \`key: null\`: the secret is never stored, so a lost key is revoked and replaced. Optional spending limits bind every call made with the key: \`max_task_amount\` (the largest task budget or checkout) and \`daily_limit\` (what it may commit in any 24 hours); over them, 403 SPENDING_LIMIT. Limits are fixed for the key's life: to change them, make a new key and revoke the old one.`,
   security: signedIn,
   middleware: [requireAuth(), idempotencyWith({ redact: ['key'] })] as const,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateApiKeyBody) },
@@ -20,9 +21,13 @@ const route = createRoute({
 
 export function registerCreateApiKey(router: Router) {
   router.openapi(route, async (c) => {
-    const { name } = c.req.valid('json');
-    const { row, key } = await createApiKey(c.var.db, c.var.caller.id, name);
-    const { id, prefix, created_at } = toApiKey(row);
-    return c.json({ id, name: row.name, key, prefix, created_at }, 201);
+    const body = c.req.valid('json');
+    const { row, key } = await createApiKey(c.var.db, c.var.caller.id, {
+      name: body.name,
+      maxTaskCents: body.max_task_amount == null ? null : toCents(body.max_task_amount),
+      dailyLimitCents: body.daily_limit == null ? null : toCents(body.daily_limit),
+    });
+    const { id, name, prefix, created_at, max_task_amount, daily_limit } = toApiKey(row);
+    return c.json({ id, name, key, prefix, created_at, max_task_amount, daily_limit }, 201);
   });
 }

@@ -1,13 +1,35 @@
 import { z } from '@hono/zod-openapi';
 import type { ApiKeyRow } from '../../db/queries/api-keys';
+import { centsToUsd, usdAmount } from '../../lib/money';
 import { pageSchema } from '../../lib/pagination';
 import { iso } from '../auth/schemas';
+
+/** A daily limit may be above one task's cap (several tasks a day), within what an integer cent column holds. */
+export const MAX_DAILY_LIMIT_USD = 1_000_000;
 
 export const CreateApiKeyBody = z
   .strictObject({
     name: z.string().trim().min(1).max(100).openapi({ example: 'research-agent production', description: 'What the key is for.' }),
+    max_task_amount: usdAmount()
+      .nullable()
+      .optional()
+      .openapi({
+        example: 20,
+        description: 'USD. Calls made with this key may not post a task with a larger budget_amount, nor open a checkout for more (403 SPENDING_LIMIT). Omitted or null: no limit.',
+      }),
+    daily_limit: usdAmount(MAX_DAILY_LIMIT_USD)
+      .nullable()
+      .optional()
+      .openapi({
+        example: 100,
+        description: `USD, at most ${MAX_DAILY_LIMIT_USD}. What calls made with this key may commit in any trailing 24 hours: per task, the larger of its budget and what the key put into checkouts for it (403 SPENDING_LIMIT past it). Omitted or null: no limit.`,
+      }),
   })
   .openapi('CreateApiKeyRequest');
+
+const limit = (description: string) => z.number().nullable().openapi({ example: 20, description });
+const maxTaskAmount = limit('USD; null when the key has no per-task limit.');
+const dailyLimit = limit('USD per trailing 24 hours; null when the key has no daily limit.');
 
 const id = z.string().openapi({ example: 'key_7Hq2LmN9pX4rT1vB' });
 const prefix = z.string().openapi({ example: 'ghh_Ab12Cd34', description: 'The first characters of the key, to tell keys apart.' });
@@ -22,6 +44,8 @@ export const ApiKeySchema = z
       .string()
       .nullable()
       .openapi({ example: '2026-03-05T11:30:00Z', description: 'Last request made with the key, to the minute; null if never used.' }),
+    max_task_amount: maxTaskAmount,
+    daily_limit: dailyLimit,
   })
   .openapi('ApiKey');
 
@@ -36,6 +60,8 @@ export const CreatedApiKeySchema = z
     }),
     prefix,
     created_at: z.string().openapi({ example: '2026-03-04T00:00:00Z' }),
+    max_task_amount: maxTaskAmount,
+    daily_limit: dailyLimit,
   })
   .openapi('CreatedApiKey');
 
@@ -52,5 +78,7 @@ export function toApiKey(row: ApiKeyRow): z.infer<typeof ApiKeySchema> {
     prefix: row.prefix,
     created_at: iso(row.createdAt),
     last_used_at: row.lastUsedAt ? iso(row.lastUsedAt) : null,
+    max_task_amount: row.maxTaskCents === null ? null : centsToUsd(row.maxTaskCents),
+    daily_limit: row.dailyLimitCents === null ? null : centsToUsd(row.dailyLimitCents),
   };
 }

@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { CATEGORIES } from '../../services/tasks/categories';
 import { Category } from '../tasks/schemas';
 
-const CategorySchema = z
+export const CategorySchema = z
   .object({
     category: Category.openapi({ example: 'business_calls' }),
     description: z.string().openapi({ example: 'Phone calls, scheduling, outreach' }),

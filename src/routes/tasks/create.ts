@@ -1,11 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { toCents } from '../../lib/money';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { createTask } from '../../services/tasks/catalog';
-import { CreateTaskBody, TaskSchema, toTaskDto } from './schemas';
+import { CreateTaskBody, TaskSchema, toNewTaskInput, toTaskDto } from './schemas';
 
 const route = createRoute({
   method: 'post',
@@ -21,17 +20,7 @@ const route = createRoute({
 
 export function registerCreateTask(router: Router) {
   router.openapi(route, async (c) => {
-    const body = c.req.valid('json');
-    const view = await createTask(c.var.db, c.var.caller, {
-      title: body.title,
-      description: body.description,
-      category: body.category,
-      locationType: body.location_type,
-      location: body.location ?? null,
-      budgetCents: toCents(body.budget_amount),
-      budgetType: body.budget_type,
-      deadline: body.deadline ? new Date(body.deadline) : null,
-    });
+    const view = await createTask(c.var.db, c.var.caller, toNewTaskInput(c.req.valid('json')));
     return c.json(toTaskDto(view), 201);
   });
 }

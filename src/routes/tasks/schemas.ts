@@ -2,11 +2,12 @@ import { z } from '@hono/zod-openapi';
 import type { TaskEventRow } from '../../db/queries/task-history';
 import type { TaskView } from '../../db/queries/tasks';
 import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
-import { centsToUsd, usdAmount } from '../../lib/money';
+import { centsToUsd, toCents, usdAmount } from '../../lib/money';
 import { PageQuery, pageSchema } from '../../lib/pagination';
 import { iso, isoOrNull } from '../../lib/time';
 import { fundingOf } from '../../services/tasks/funding';
 import { averageRating, displayName } from '../../services/professionals';
+import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
@@ -55,6 +56,20 @@ export const CreateTaskBody = z
     when: (p) => isRemote(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
   })
   .openapi('CreateTaskRequest');
+
+/** A validated create body as the service's input (REST and the MCP create_task tool both go through this). */
+export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskInput {
+  return {
+    title: body.title,
+    description: body.description,
+    category: body.category,
+    locationType: body.location_type,
+    location: body.location ?? null,
+    budgetCents: toCents(body.budget_amount),
+    budgetType: body.budget_type,
+    deadline: body.deadline ? new Date(body.deadline) : null,
+  };
+}
 
 export const TaskListQuery = PageQuery.extend({
   status: Status.optional().openapi({ param: { name: 'status', in: 'query' } }),

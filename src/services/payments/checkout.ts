@@ -10,6 +10,7 @@ import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { centsToUsd, MAX_TASK_CENTS, MAX_TASK_USD } from '../../lib/money';
+import { assertWithinSpendingLimits } from '../spending-limits';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
 import { checkoutOpened } from './escrow';
 import { paymentsProvider, providerCall } from './provider';
@@ -54,7 +55,9 @@ export function checkRedirectUrl(env: AppEnv, field: string, value: string): str
  * Opens a checkout for the task's owner. The task must be open; a fixed-price task needs at least its budget;
  * what the task's paid and open checkouts ask for together stays within the per-task cap. Stripe is called
  * first, outside any transaction; the checkout is then recorded under the task's lock, and if the task stopped
- * being open meanwhile, the session is expired again and the answer is 409.
+ * being open meanwhile, the session is expired again and the answer is 409. A checkout opened with an API key is
+ * checked against the key's spending limits in that transaction; over them, the session is expired and the answer
+ * is 403 SPENDING_LIMIT.
  */
 export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Caller, input: CheckoutInput): Promise<CheckoutRow> {
   const task = await findTask(db, input.taskId);
@@ -94,6 +97,16 @@ export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Calle
     if (!locked || locked.status !== 'open') {
       after.expireCheckout({ id, stripeSessionId: session.id });
       return { error: notOpen(locked?.status ?? 'gone') };
+    }
+    // The API key's spending limits (a no-op for JWT callers), checked and recorded once, here: the task's row is
+    // locked first, then the key's, in the transaction that records the checkout. Refused (SPENDING_LIMIT, or the
+    // key revoked meanwhile): nothing is recorded and the session just created is expired.
+    try {
+      await assertWithinSpendingLimits(tx, caller, input.amountCents, 'funding', task.id);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      after.expireCheckout({ id, stripeSessionId: session.id });
+      return { error: err };
     }
     const checkout = await insertCheckout(tx, {
       id,

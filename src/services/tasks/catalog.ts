@@ -13,6 +13,7 @@ import {
 } from '../../db/queries/tasks';
 import { notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { assertWithinSpendingLimits } from '../spending-limits';
 import { loadTaskFor, relationTo, requireVerifiedProfessional } from './access';
 
 export interface NewTaskInput {
@@ -26,12 +27,16 @@ export interface NewTaskInput {
   deadline: Date | null;
 }
 
-/** A new task is open and unfunded; its creation is the first line of its history. */
+/**
+ * A new task is open and unfunded; its creation is the first line of its history. Posted with an API key, it
+ * records the key and its budget counts against the key's spending limits, in the same transaction.
+ */
 export async function createTask(db: Db, caller: Caller, input: NewTaskInput): Promise<TaskView> {
   const id = newId('task');
   await db.transaction(async (tx) => {
-    await insertTask(tx, { id, clientId: caller.id, ...input });
+    await insertTask(tx, { id, clientId: caller.id, ...input, createdByApiKeyId: caller.apiKeyId });
     await insertTaskEvent(tx, { id: newId('evt'), taskId: id, type: 'created', fromStatus: null, toStatus: 'open', actorId: caller.id });
+    await assertWithinSpendingLimits(tx, caller, input.budgetCents, 'task', id);
   });
   const view = await findTaskView(db, id);
   if (!view) throw notFound('Task');

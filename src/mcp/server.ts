@@ -1,0 +1,59 @@
+/**
+ * The MCP server at /mcp: Streamable HTTP, stateless. Each POST gets a fresh server and transport, answers, and
+ * is closed, so nothing of a session lives in the isolate (any isolate can serve any request, as for the REST API).
+ * JSON responses, not SSE streams: no tool here sends progress, so a stream would only add framing.
+ *
+ * The low-level `Server` with our own tools/list and tools/call handlers, not `McpServer`: McpServer converts schemas
+ * through zod v3 compatibility code and zod-to-json-schema, about 24 KiB gzip more in the Worker, while zod v4's own
+ * converter (already bundled) does the same job (see tool.ts).
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js';
+import { callTool, listEntry, type ToolContext } from './tool';
+import { TOOLS } from './tools';
+
+export const SERVER_INFO = { name: 'gohirehumans', title: 'GoHireHumans', version: '1.0.0' };
+
+const INSTRUCTIONS = [
+  'GoHireHumans lets you hire verified human professionals for work that needs a person: phone calls, errands, inspections, research, writing, transcription.',
+  'Workflow: list_categories, then create_task (it starts open and unfunded), then fund_task: it returns a checkout_url (Stripe Checkout) for whoever pays, valid until expires_at.',
+  'Once the payment goes through, get_task shows funding.status funded and the task is listed; a verified professional accepts it (in_progress) and delivers (submitted).',
+  'Poll get_task until status is submitted, read result, then approve_task (releases the escrow to the professional) or request_revision with what to fix.',
+  'cancel_task withdraws a task nobody has accepted yet and refunds its escrow; get_balance shows your money. Money is in US dollars with at most 2 decimals.',
+  'An API key may carry spending limits (max_task_amount, daily_limit) on create_task and fund_task. Errors come back as the REST API error body: {"error": {"code", "message", "details"}}.',
+].join('\n');
+
+/** Derived from constant schemas, so computed once per isolate and shared: no request state in it. */
+let listed: Tool[] | undefined;
+const listedTools = () => (listed ??= TOOLS.map(listEntry));
+
+function createServer(ctx: ToolContext): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: {} },
+    instructions: INSTRUCTIONS,
+    // Workers forbid run-time code generation, which the SDK's default (Ajv) validator relies on.
+    jsonSchemaValidator: new CfWorkerJsonSchemaValidator(),
+  });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listedTools() }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => {
+    const tool = TOOLS.find((t) => t.name === request.params.name);
+    // A protocol error, as the MCP spec asks for an unknown tool; a tool's own failures are tool results.
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+    return callTool(tool, ctx, request.params.arguments);
+  });
+  return server;
+}
+
+/** Answers one POST /mcp for an already authenticated caller. */
+export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
+  const server = createServer(ctx);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request);
+  } finally {
+    await server.close();
+  }
+}

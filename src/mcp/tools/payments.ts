@@ -1,0 +1,35 @@
+/** Payment tools: funding a task through the same checkout service, schema and roles as POST /api/v1/payments/checkout. */
+import { toCents } from '../../lib/money';
+import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../routes/payments/schemas';
+import { createCheckout } from '../../services/payments/checkout';
+import { defineTool } from '../tool';
+
+export const fundTaskTool = defineTool({
+  name: 'fund_task',
+  title: 'Fund a task (Stripe Checkout)',
+  description:
+    'Open a payment page to fund one of your open tasks into escrow. amount is in US dollars: at least 0.50, at least the budget_amount of a fixed-price task. ' +
+    'success_url and cancel_url are where the payer lands afterwards (absolute https URLs). Hand checkout_url to whoever pays; it expires at expires_at. ' +
+    'Once the payment goes through, the task shows funding.status funded (check with get_task) and is listed for professionals. ' +
+    "An API key's spending limits (max_task_amount, daily_limit) apply: over them this fails with SPENDING_LIMIT.",
+  roles: ['ai_client', 'client'],
+  input: CreateCheckoutBody,
+  output: CheckoutSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async run(ctx, args) {
+    const checkout = toCheckoutDto(
+      await createCheckout(ctx.db, ctx, ctx.caller, {
+        taskId: args.task_id,
+        amountCents: toCents(args.amount),
+        successUrl: args.success_url,
+        cancelUrl: args.cancel_url,
+      }),
+    );
+    return {
+      result: checkout,
+      summary:
+        `Checkout ${checkout.id} for ${checkout.amount.toFixed(2)} USD on task ${checkout.task_id}: pay at ${checkout.checkout_url} ` +
+        `before ${checkout.expires_at}. The task is funded once the payment goes through (get_task shows funding.status funded).`,
+    };
+  },
+});

@@ -1,0 +1,44 @@
+import { ApiError } from '../../lib/errors';
+import { errorResponses, signedIn } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+import { requireAuth } from '../../middleware/auth';
+import { handleMcpRequest } from '../../mcp/server';
+
+const DESCRIPTION =
+  'The Model Context Protocol server (Streamable HTTP, stateless, JSON responses). Point an MCP client at this URL with an API key ' +
+  '(Authorization: Bearer ghh_... or X-API-Key) or an access token. The body is a JSON-RPC message; send Accept: application/json, text/event-stream. ' +
+  'Tools: list_categories, create_task, get_task, list_tasks, approve_task, request_revision, cancel_task, get_balance. ' +
+  'Protocol errors are JSON-RPC errors; a tool that fails returns isError with the REST error body as its text.';
+
+/** POST /mcp serves the protocol; GET and DELETE are 405, as the spec allows a server with no sessions or streams. */
+export function registerMcp(app: Router) {
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/mcp',
+    tags: ['MCP'],
+    summary: 'MCP server for agents',
+    description: DESCRIPTION,
+    security: signedIn,
+    responses: {
+      200: { description: 'A JSON-RPC response' },
+      202: { description: 'Accepted (a notification; no response body)' },
+      ...errorResponses(401),
+    },
+  });
+
+  app.post('/mcp', requireAuth(), (c) =>
+    handleMcpRequest(c.req.raw, {
+      db: c.var.db,
+      env: c.env,
+      caller: c.var.caller,
+      requestId: c.var.requestId,
+      origin: new URL(c.req.url).origin,
+      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    }),
+  );
+  app.on(['GET', 'DELETE'], '/mcp', () => {
+    throw new ApiError('METHOD_NOT_ALLOWED', 'This MCP server keeps no sessions and opens no event streams: send JSON-RPC messages with POST.', {
+      headers: { Allow: 'POST' },
+    });
+  });
+}
