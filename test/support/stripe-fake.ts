@@ -20,6 +20,7 @@
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { STRIPE_API_VERSION } from '../../src/services/payments/stripe-client';
 import { fingerprint, parseStripeForm, type FormObject, type FormValue } from './stripe-fake-form';
 
 export interface StripeFake {
@@ -134,7 +135,7 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
     const event = {
       id: newId('evt'),
       object: 'event',
-      api_version: '2026-10-28.endive',
+      api_version: STRIPE_API_VERSION,
       created: nowSeconds(),
       data: { object: structuredClone(object), ...(extra.previous_attributes ? { previous_attributes: extra.previous_attributes } : {}) },
       livemode: false,

@@ -1,6 +1,6 @@
 /** Talking to the Stripe fake from inside workerd, and delivering signed events to the Worker's webhook. */
 import { inject } from 'vitest';
-import { createStripeClient, Stripe } from '../../src/services/payments/stripe-client';
+import { createStripeClient, STRIPE_API_VERSION, Stripe } from '../../src/services/payments/stripe-client';
 import { call, env, type ApiResponse } from './api';
 
 /** A test-side control call to the fake: GET without a body, POST with one. */
@@ -61,7 +61,7 @@ export function stripeEvent(type: string, object: { id: string } & Record<string
   return {
     id: `evt_test_${Date.now().toString(36)}${sequence}${Math.random().toString(36).slice(2, 10)}`,
     object: 'event',
-    api_version: '2026-10-28.endive',
+    api_version: STRIPE_API_VERSION,
     created: Math.floor(Date.now() / 1000),
     data: { object },
     livemode: false,
