@@ -1,6 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import type { Plugin } from 'vite';
+import { resolve } from 'node:path';
+import type { Alias, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { unstable_readConfig } from 'wrangler';
 
 /** Stripe's and the MCP SDK's packages ship source maps without their sources; vite would warn once per file. */
 const quietStripeSourcemaps: Plugin = {
@@ -14,7 +16,19 @@ const quietStripeSourcemaps: Plugin = {
   },
 };
 
+/**
+ * wrangler.toml's [alias] stand-ins (src/bundle/), applied to the tests too: the plugin reads the config but does not
+ * apply aliases, and the suite must run the modules the deployed bundle runs. Wrangler matches whole import paths.
+ */
+const bundleAliases: Alias[] = Object.entries(unstable_readConfig({ config: 'wrangler.toml' }).alias ?? {}).map(
+  ([path, replacement]) => ({
+    find: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
+    replacement: resolve(replacement),
+  }),
+);
+
 export default defineConfig({
+  resolve: { alias: bundleAliases },
   plugins: [
     quietStripeSourcemaps,
     cloudflareTest(({ inject }) => ({
