@@ -81,7 +81,7 @@ export const TransactionLineSchema = z
     transaction_id: z.string().openapi({ example: 'txn_3fZ8kQ2mN7pL1xVa', description: 'The ledger transaction; one may touch two of your balances.' }),
     type: z.enum(LEDGER_TYPES).openapi({
       description:
-        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, the money is back.',
+        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, or failed a refund after accepting it; the money is back in the available balance.',
     }),
     account: z.enum(ACCOUNT_KINDS).openapi({ description: 'Which of your balances the line changed.' }),
     amount: z.number().openapi({ example: -50, description: 'Signed USD: positive adds to that balance, negative takes from it.' }),
