@@ -55,6 +55,11 @@ export function toCheckoutDto(checkout: CheckoutRow): z.infer<typeof CheckoutSch
   };
 }
 
+/** Any text: an id that is malformed is as unknown as one that does not exist (404, never 400). */
+export const CheckoutIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'chk_7Hq2LmN9pXs4TvWa' }),
+});
+
 export const BalanceSchema = z
   .object({
     available_balance: z.number().openapi({ example: 125, description: 'USD free to move: earnings not yet paid out, money returned to you.' }),
