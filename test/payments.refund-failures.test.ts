@@ -12,6 +12,7 @@ import { paymentsProvider, type PaymentsProvider } from '../src/services/payment
 import { runScheduledJobs } from '../src/services/scheduled';
 import { call, concurrentDatabase, env } from './support/api';
 import { withDb } from './support/db';
+import type { TestAccount } from './support/accounts';
 import { act, balanceOf, pendingCall } from './support/payments';
 import { deliver, fake, fakeRequests, stripeEvent, testStripe } from './support/stripe';
 import { createTask, fundTask, quickAccount } from './support/tasks';
@@ -23,8 +24,8 @@ const taskLedger = (taskId: string) =>
   withDb((db) => db.select({ reference: ledgerTransactions.reference, kind: ledgerTransactions.kind }).from(ledgerTransactions).where(eq(ledgerTransactions.taskId, taskId)));
 
 /** A task funded with `usd` and canceled; the refund call's key. `failFirstRefund` makes Stripe's first answer a 500. */
-async function canceledTask(usd: number, failFirstRefund?: { afterProcessing: boolean }) {
-  const owner = await quickAccount();
+async function canceledTask(usd: number, failFirstRefund?: { afterProcessing: boolean }, client?: TestAccount) {
+  const owner = client ?? (await quickAccount());
   const task = await createTask(owner, { budget_amount: usd });
   const { sessionId } = await fundTask(owner, task.id, usd);
   const key = `refund:${task.id}:${sessionId}`;
@@ -117,6 +118,20 @@ describe('a refund Stripe fails after accepting it', () => {
     expect(outcomes.sort()).toEqual(['applied', 'stale', 'stale']);
     expect(await balanceOf(owner)).toEqual({ available_balance: 23.5, escrow_balance: 0, pending_balance: 0, currency: 'usd' });
     await expectLedgerSound(taskId);
+  });
+
+  it.skipIf(!concurrentDatabase())('failures of one client\'s refunds, settled and not yet settled, processed at once: each credited once, no deadlock', async () => {
+    const owner = await quickAccount();
+    const pairs = 4;
+    const settled = await Promise.all(Array.from({ length: pairs }, () => canceledTask(10, undefined, owner)));
+    const unsettled = await Promise.all(Array.from({ length: pairs }, () => canceledTask(1, { afterProcessing: true }, owner)));
+    const failures = await Promise.all(
+      [...settled, ...unsettled].map(async ({ key }) => (await fake(`/__refunds/${(await refundMadeFor(key)).id}/fail`, {})).events[1]),
+    );
+    const results = await Promise.all(failures.map((e: object) => deliver(e)));
+    expect(results.map((r) => r.status)).toEqual(failures.map(() => 200));
+    expect(await balanceOf(owner)).toEqual({ available_balance: pairs * 11, escrow_balance: 0, pending_balance: 0, currency: 'usd' });
+    for (const { taskId } of [...settled, ...unsettled]) await expectLedgerSound(taskId);
   });
 
   it('arriving while the attempt that made the refund is still in flight: settled and reversed at once; the attempt then changes nothing', async () => {
