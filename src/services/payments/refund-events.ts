@@ -44,7 +44,7 @@ export async function onRefundChanged(tx: Tx, event: RefundEvent): Promise<Event
   const call = await lockPendingCall(tx, key);
   if (!call || call.kind !== 'refund' || !call.userId || !call.holdAccountId) return 'ignored';
   if (call.stripeObjectId && call.stripeObjectId !== refund.id) {
-    report('warn', `stripe refund ${refund.id} claims call ${key}, which Stripe settled as ${call.stripeObjectId}; ignored`, call);
+    report('warn', `stripe refund ${refund.id} claims call ${key}, which made refund ${call.stripeObjectId}; ignored`, call);
     return 'ignored';
   }
   if (await findTransactionByReference(tx, refundFailedReference(refund.id))) return 'stale';
