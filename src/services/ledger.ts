@@ -48,7 +48,7 @@ export type LedgerTransactionKind =
   | 'refund' // escrow -> pending_refund (cancel, expiry, dispute refund)
   | 'transfer' // available -> pending_payout (a transfer to the connected account is on its way)
   | 'settlement' // pending_* -> Stripe (Stripe accepted the refund or transfer)
-  | 'reversal'; // pending_* -> back where it came from (Stripe refused the call for good)
+  | 'reversal'; // money back from Stripe: a refused transfer (pending_payout -> available), a failed refund (Stripe -> available)
 
 export const STRIPE_EXTERNAL: LedgerAccount = { id: 'external:stripe', kind: 'external_stripe', userId: null, taskId: null };
 export const PLATFORM_FEES: LedgerAccount = { id: 'platform:fees', kind: 'platform_fees', userId: null, taskId: null };

@@ -14,6 +14,8 @@
  *   POST /__async/:session {outcome}                  an async payment settles: async_payment_succeeded / _failed
  *   POST /__expire/:session                           the session expires: checkout.session.expired
  *   POST /__accounts/:id {payouts_enabled, ...}       Stripe updates a connected account: account.updated
+ *   POST /__refunds/:id/fail {failure_reason?}        a refund fails after it was made (the card was closed): the money
+ *        is back in the balance; returns the events refund.updated, refund.failed and charge.refund.updated
  *   POST /__idempotency/forget {key}                  Stripe prunes a key (it keeps them 24 hours)
  *   GET  /__events?type=   GET /__totals[?transfer_group=]   events emitted; money collected/refunded/transferred/paid out
  * Events come back unsigned: the test signs them (generateTestHeaderStringAsync) and delivers them.
@@ -340,6 +342,20 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
     return refund;
   }
 
+  /** What Stripe does when a card refund fails later: the refund is failed and its money returns to the balance. */
+  function failRefund(id: string, failureReason: string): Json[] {
+    const refund = refunds.find((r) => r.id === id);
+    if (!refund) throw missing('refund', id, 'refund');
+    if (refund.status !== 'succeeded' && refund.status !== 'pending') throw invalid(`Refund ${id} is ${refund.status}.`);
+    Object.assign(refund, { status: 'failed', failure_reason: failureReason, failure_balance_transaction: newId('txn') });
+    const charge = charges.get(refund.charge)!;
+    charge.amount_refunded -= refund.amount;
+    charge.refunded = false;
+    totals.refunded -= refund.amount;
+    const previous = { previous_attributes: { status: 'succeeded' } };
+    return [emit('refund.updated', refund, previous), emit('refund.failed', refund), emit('charge.refund.updated', refund, previous)];
+  }
+
   const account = (id: string, param = 'account') => accounts.get(id) ?? (() => { throw missing('account', id, param); })();
 
   function createTransfer(p: FormObject): Json {
@@ -586,7 +602,7 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
       const ids = new Set(groupCharges.map((c) => c.id));
       return {
         collected: groupCharges.reduce((sum, c) => sum + c.amount, 0),
-        refunded: refunds.filter((r) => ids.has(r.charge)).reduce((sum, r) => sum + r.amount, 0),
+        refunded: refunds.filter((r) => ids.has(r.charge) && r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0),
         transferred: transfers.filter((t) => t.transfer_group === group).reduce((sum, t) => sum + t.amount, 0),
       };
     }
@@ -613,6 +629,9 @@ export async function startStripeFake(options: { secretKey: string }): Promise<S
       return { event: events.at(-1) };
     }
     if (method === 'POST' && (m = path.match(/^\/__accounts\/([^/]+)$/))) return { event: updateAccountByStripe(m[1]!, body) };
+    if (method === 'POST' && (m = path.match(/^\/__refunds\/([^/]+)\/fail$/))) {
+      return { events: failRefund(m[1]!, body.failure_reason ?? 'expired_or_canceled_card') };
+    }
     return null;
   }
 

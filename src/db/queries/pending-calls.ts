@@ -105,3 +105,26 @@ export async function markCallFailedAttempt(
     .returning({ id: pendingStripeCalls.id });
   return rows.length > 0;
 }
+
+/** The call, its row locked until the transaction ends (the lock markCallSucceeded's UPDATE also takes). */
+export async function lockPendingCall(tx: Tx, idempotencyKey: string): Promise<PendingCallRow | null> {
+  const [row] = await tx.select().from(pendingStripeCalls).where(eq(pendingStripeCalls.idempotencyKey, idempotencyKey)).for('update').limit(1);
+  return row ?? null;
+}
+
+/**
+ * Stripe made the object and later reported it failed: the call ends as failed whatever it was (pending while its
+ * attempt is still in flight, succeeded, or failed after a lost answer). Nothing retries a failed call.
+ */
+export async function markCallFailedAtStripe(tx: Tx, id: number, failure: { stripeObjectId: string; lastError: string }): Promise<void> {
+  await tx
+    .update(pendingStripeCalls)
+    .set({
+      status: 'failed',
+      stripeObjectId: failure.stripeObjectId,
+      lastError: failure.lastError,
+      completedAt: sql`coalesce(${pendingStripeCalls.completedAt}, now())`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(pendingStripeCalls.id, id));
+}

@@ -2,6 +2,7 @@ import { createRouter } from '../../lib/router';
 import { registerBalance } from './balance';
 import { registerCreateCheckout } from './checkout';
 import { registerConnect } from './connect';
+import { registerGetCheckout } from './get-checkout';
 import { registerPayouts } from './payouts';
 import { registerTransactions } from './transactions';
 
@@ -9,6 +10,7 @@ import { registerTransactions } from './transactions';
 export function paymentsRouter() {
   const router = createRouter();
   registerCreateCheckout(router);
+  registerGetCheckout(router);
   registerBalance(router);
   registerTransactions(router);
   registerConnect(router);

@@ -55,6 +55,11 @@ export function toCheckoutDto(checkout: CheckoutRow): z.infer<typeof CheckoutSch
   };
 }
 
+/** Any text: an id that is malformed is as unknown as one that does not exist (404, never 400). */
+export const CheckoutIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'chk_7Hq2LmN9pXs4TvWa' }),
+});
+
 export const BalanceSchema = z
   .object({
     available_balance: z.number().openapi({ example: 125, description: 'USD free to move: earnings not yet paid out, money returned to you.' }),
@@ -81,7 +86,7 @@ export const TransactionLineSchema = z
     transaction_id: z.string().openapi({ example: 'txn_3fZ8kQ2mN7pL1xVa', description: 'The ledger transaction; one may touch two of your balances.' }),
     type: z.enum(LEDGER_TYPES).openapi({
       description:
-        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, the money is back.',
+        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, or failed a refund after accepting it; the money is back in the available balance.',
     }),
     account: z.enum(ACCOUNT_KINDS).openapi({ description: 'Which of your balances the line changed.' }),
     amount: z.number().openapi({ example: -50, description: 'Signed USD: positive adds to that balance, negative takes from it.' }),

@@ -4,7 +4,7 @@
  */
 import type { Caller } from '../../context';
 import type { Db } from '../../db/client';
-import { insertCheckout, listTaskCheckouts, lockTask, type CheckoutRow } from '../../db/queries/checkouts';
+import { findCheckout, insertCheckout, listTaskCheckouts, lockTask, type CheckoutRow } from '../../db/queries/checkouts';
 import { findTask } from '../../db/queries/tasks';
 import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
@@ -124,4 +124,11 @@ export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Calle
   after.schedule(ctx);
   if ('error' in result) throw result.error;
   return result.checkout;
+}
+
+/** A checkout, for the owner of its task; to anyone else it does not exist (404, as for tasks). */
+export async function getCheckout(db: Db, caller: Caller, id: string): Promise<CheckoutRow> {
+  const checkout = await findCheckout(db, id);
+  if (!checkout || checkout.clientId !== caller.id) throw notFound('Checkout');
+  return checkout;
 }

@@ -5,7 +5,8 @@
  * after commit the route makes the call (waitUntil); the scheduled job retries whatever is still pending, with
  * backoff, until Stripe answers. The idempotency key (derived from what the call settles) makes every retry the
  * same request to Stripe, and a retry first looks for an object an earlier attempt made, so nothing is paid twice.
- * On success the hold account is settled to Stripe in the ledger.
+ * On success the hold account is settled to Stripe in the ledger. (A refund Stripe fails after accepting it comes
+ * back by webhook: refund-events.ts.)
  */
 import type { Db, Tx } from '../../db/client';
 import {
@@ -62,24 +63,37 @@ export async function recordPendingCall(tx: Tx, input: PendingCallInput): Promis
 
 export type AttemptResult = 'succeeded' | 'retrying' | 'failed' | 'not_due';
 
+/** Ledger reference of the hold -> Stripe posting made when Stripe accepts a call. */
+export const settlementReference = (idempotencyKey: string) => `settled:${idempotencyKey}`;
+
+/**
+ * The money held for the call leaves for Stripe (`settled:<key>`), once. Also used when a refund's failure is
+ * reported before its attempt settled (refund-events.ts), which must settle it first to reverse it.
+ */
+export async function postSettlement(tx: Tx, call: PendingCallRow, stripeObjectId: string, simulated: boolean): Promise<void> {
+  if (!call.holdAccountId) return;
+  const hold = await loadAccount(tx, call.holdAccountId);
+  if (!hold) throw new Error(`pending call ${call.idempotencyKey} names unknown ledger account ${call.holdAccountId}`);
+  await post(tx, {
+    reference: settlementReference(call.idempotencyKey),
+    kind: 'settlement',
+    taskId: call.taskId,
+    userId: call.userId,
+    memo: `${call.kind} ${stripeObjectId}`,
+    simulated,
+    entries: [
+      { account: hold, amountCents: -call.amountCents },
+      { account: STRIPE_EXTERNAL, amountCents: call.amountCents },
+    ],
+  });
+}
+
 async function settle(db: Db, call: PendingCallRow, stripeObjectId: string, simulated: boolean): Promise<void> {
   await db.transaction(async (tx) => {
+    // Only a call still pending settles: a refund whose failure event came first has already been settled and
+    // reversed, and marked failed.
     if (!(await markCallSucceeded(tx, call.id, { stripeObjectId, simulated }))) return;
-    if (!call.holdAccountId) return;
-    const hold = await loadAccount(tx, call.holdAccountId);
-    if (!hold) throw new Error(`pending call ${call.idempotencyKey} names unknown ledger account ${call.holdAccountId}`);
-    await post(tx, {
-      reference: `settled:${call.idempotencyKey}`,
-      kind: 'settlement',
-      taskId: call.taskId,
-      userId: call.userId,
-      memo: `${call.kind} ${stripeObjectId}`,
-      simulated,
-      entries: [
-        { account: hold, amountCents: -call.amountCents },
-        { account: STRIPE_EXTERNAL, amountCents: call.amountCents },
-      ],
-    });
+    await postSettlement(tx, call, stripeObjectId, simulated);
   });
 }
 

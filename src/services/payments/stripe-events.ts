@@ -25,6 +25,7 @@ import { onAsyncPaymentFailed, onAsyncPaymentSucceeded, onCheckoutCompleted, onC
 import { webhookSecrets } from './config';
 import { onAccountUpdated } from './connect';
 import type { PaymentsProvider } from './provider';
+import { onRefundChanged } from './refund-events';
 import { Stripe } from './stripe-client';
 
 /** applied: changed something; ignored: nothing of ours (unknown type, unknown object); stale: older than what we know. */
@@ -52,7 +53,8 @@ export type EventHandler<T extends Stripe.Event['type'] = Stripe.Event['type']> 
 /**
  * Handlers by event type; types not listed are recorded as ignored and answered 200. Refunds and transfers are
  * settled in the ledger when Stripe accepts our call (pending-calls.ts), the one place that counts them, so
- * charge.refunded and transfer.* need no handler.
+ * charge.refunded and transfer.* need no handler. A refund can still fail after that: the refund events below
+ * bring such money back (refund-events.ts).
  */
 export const STRIPE_EVENT_HANDLERS: { [T in Stripe.Event['type']]?: EventHandler<T> } = {
   'account.updated': onAccountUpdated,
@@ -60,6 +62,9 @@ export const STRIPE_EVENT_HANDLERS: { [T in Stripe.Event['type']]?: EventHandler
   'checkout.session.async_payment_succeeded': onAsyncPaymentSucceeded,
   'checkout.session.async_payment_failed': onAsyncPaymentFailed,
   'checkout.session.expired': onCheckoutExpired,
+  'refund.failed': onRefundChanged,
+  'refund.updated': onRefundChanged,
+  'charge.refund.updated': onRefundChanged,
 };
 
 export type EventLookup<T extends Stripe.Event['type'] = Stripe.Event['type']> = (
