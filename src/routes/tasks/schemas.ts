@@ -2,13 +2,12 @@ import { z } from '@hono/zod-openapi';
 import type { TaskEventRow } from '../../db/queries/task-history';
 import type { TaskView } from '../../db/queries/tasks';
 import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
-import { centsToUsd, toCents, usdAmount } from '../../lib/money';
+import { toCents, usdAmount } from '../../lib/money';
 import { PageQuery, pageSchema } from '../../lib/pagination';
-import { iso, isoOrNull } from '../../lib/time';
-import { fundingOf } from '../../services/tasks/funding';
-import { averageRating, displayName } from '../../services/professionals';
+import { iso } from '../../lib/time';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
+import { taskObject } from '../../services/tasks/task-object';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
 export const Status = z.enum(TASK_STATUSES);
@@ -180,33 +179,7 @@ export const TaskEventSchema = z
   .openapi('TaskEvent');
 
 export function toTaskDto(view: TaskView): TaskDto {
-  const { task, professional, deliverables } = view;
-  const funding = fundingOf(view);
-  return {
-    id: task.id,
-    title: task.title,
-    description: task.description,
-    category: task.category,
-    location_type: task.locationType,
-    location: task.location,
-    budget_amount: centsToUsd(task.budgetCents),
-    budget_type: task.budgetType,
-    currency: 'usd',
-    deadline: isoOrNull(task.deadline),
-    status: task.status,
-    funding: { status: funding.status, escrow_amount: centsToUsd(funding.escrowCents) },
-    client_id: task.clientId,
-    professional: professional
-      ? { id: professional.id, name: displayName(professional.fullName), rating: averageRating(professional.ratingSum, professional.ratingCount) }
-      : null,
-    result: deliverables.at(-1)?.text ?? null,
-    deliverables: deliverables.map((d) => ({ id: d.id, text: d.text, attachments: d.attachments, data: d.data, submitted_at: iso(d.submittedAt) })),
-    submitted_at: isoOrNull(task.submittedAt),
-    completed_at: isoOrNull(task.completedAt),
-    canceled_at: isoOrNull(task.canceledAt),
-    created_at: iso(task.createdAt),
-    updated_at: iso(task.updatedAt),
-  };
+  return taskObject(view);
 }
 
 export function toTaskEventDto(event: TaskEventRow): z.infer<typeof TaskEventSchema> {
