@@ -5,6 +5,7 @@ import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schem
 import { toCents, usdAmount } from '../../lib/money';
 import { PageQuery, pageSchema } from '../../lib/pagination';
 import { iso } from '../../lib/time';
+import { DeliveryUrl } from '../webhook-endpoints/schemas';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
 import { taskObject } from '../../services/tasks/task-object';
@@ -55,6 +56,20 @@ export const CreateTaskBody = z
     when: (p) => isRemote(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
   })
   .openapi('CreateTaskRequest');
+
+/**
+ * POST /api/v1/tasks: the fields above and an optional callback_url. REST only, because the secret that signs the
+ * callbacks comes back in the REST response; MCP's create_task takes CreateTaskBody.
+ */
+export const CreateTaskRequest = CreateTaskBody.safeExtend({
+  callback_url: DeliveryUrl.nullable()
+    .optional()
+    .openapi({
+      example: 'https://agent.example.com/hooks/task-callback',
+      description:
+        "Also POST this task's events here (every type), signed with the account's callback secret, which the response returns. https on a public host in production.",
+    }),
+}).openapi('CreateTaskRequest');
 
 /** A validated create body as the service's input (REST and the MCP create_task tool both go through this). */
 export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskInput {
@@ -163,6 +178,15 @@ export const TaskSchema = z
   .openapi('Task');
 
 export type TaskDto = z.infer<typeof TaskSchema>;
+
+/** The create response: the task, and when a callback_url was given, that URL and the secret signing its events. */
+export const CreatedTaskSchema = TaskSchema.extend({
+  callback_url: z.string().optional().openapi({ example: 'https://agent.example.com/hooks/task-callback' }),
+  callback_secret: z.string().optional().openapi({
+    example: 'whsec_3Rk8sQ1mZ7pL2xVb9fK2mQ7pL1xVaN4c',
+    description: "The account's callback signing secret (GoHireHumans-Signature): the same for every task posted with a callback_url.",
+  }),
+}).openapi('CreatedTask');
 
 export const TaskPageSchema = pageSchema(TaskSchema, 'TaskPage');
 
