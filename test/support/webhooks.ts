@@ -83,4 +83,11 @@ export async function act(taskId: string, action: string, who: TestAccount, body
   return res.body;
 }
 
-export const parsed = (request: Received) => JSON.parse(request.body) as { id: string; type: string; created_at: string; data: { task: any; previous_status: string } };
+export interface DeliveredEvent {
+  id: string;
+  type: string;
+  created_at: string;
+  data: { task: any; previous_status: string };
+}
+
+export const parsed = (request: Received) => JSON.parse(request.body) as DeliveredEvent;

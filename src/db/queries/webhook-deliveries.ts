@@ -46,7 +46,13 @@ export async function claimDelivery(db: Db, id: string, lockSeconds: number, sla
     .returning();
   if (!delivery) return null;
   const [context] = await db
-    .select({ type: webhookEvents.type, body: webhookEvents.body, userId: webhookEvents.userId, secret: webhookEndpoints.secret, deletedAt: webhookEndpoints.deletedAt })
+    .select({
+      type: webhookEvents.type,
+      body: webhookEvents.body,
+      userId: webhookEvents.userId,
+      secret: webhookEndpoints.secret,
+      deletedAt: webhookEndpoints.deletedAt,
+    })
     .from(webhookDeliveries)
     .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))

@@ -55,7 +55,8 @@ async function post(claimed: ClaimedDelivery, secret: string): Promise<PostResul
     return { statusCode: res.status, error: null, durationMs: Date.now() - attemptedAt.getTime(), attemptedAt };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    const error = timedOut ? `No answer within ${ATTEMPT_TIMEOUT_MS / 1000} s.` : `Could not connect: ${err instanceof Error ? err.message : String(err)}`;
+    const reason = err instanceof Error ? err.message : String(err);
+    const error = timedOut ? `No answer within ${ATTEMPT_TIMEOUT_MS / 1000} s.` : `Could not connect: ${reason}`;
     return { statusCode: null, error, durationMs: Date.now() - attemptedAt.getTime(), attemptedAt };
   }
 }

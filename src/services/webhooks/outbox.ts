@@ -28,7 +28,7 @@ export async function announceTaskEvent(
   after: AfterCommit,
 ): Promise<void> {
   const endpoints = await subscribedWebhookEndpoints(tx, task.clientId, type);
-  const receivers = endpoints.map((e) => ({ endpointId: e.id as string | null, url: e.url }));
+  const receivers: { endpointId: string | null; url: string }[] = endpoints.map((e) => ({ endpointId: e.id, url: e.url }));
   if (task.callbackUrl) receivers.push({ endpointId: null, url: task.callbackUrl });
   if (receivers.length === 0) return;
 
@@ -36,7 +36,8 @@ export async function announceTaskEvent(
   if (!view) throw new Error(`task ${task.id} vanished inside its own transaction`);
   const id = newId('evt');
   // The task's updated_at is this transaction's clock: the moment of the change.
-  const body = JSON.stringify({ id, type, created_at: iso(view.task.updatedAt), data: { task: taskObject(view), previous_status: previousStatus } });
+  const data = { task: taskObject(view), previous_status: previousStatus };
+  const body = JSON.stringify({ id, type, created_at: iso(view.task.updatedAt), data });
   const deliveries = receivers.map((r) => ({ id: newId('del'), eventId: id, endpointId: r.endpointId, url: r.url }));
   await insertWebhookEvent(tx, { id, type, taskId: task.id, userId: task.clientId, body }, deliveries);
   after.webhookDeliveries(deliveries.map((d) => ({ delivery_id: d.id, url: d.url })));
