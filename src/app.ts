@@ -15,6 +15,7 @@ import { tasksRouter } from './routes/tasks';
 import { localPaymentsRouter } from './routes/local';
 import { registerMcp } from './routes/mcp';
 import { registerStripeWebhook } from './routes/webhooks/stripe';
+import { webhookEndpointsRouter } from './routes/webhook-endpoints';
 
 const KIB = 1024;
 /**
@@ -76,6 +77,7 @@ export function createApp() {
   // Local payments deliver their events through the app itself, the way Stripe's arrive.
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
   app.route('/api/v1/api-keys', apiKeysRouter());
+  app.route('/api/v1/webhook-endpoints', webhookEndpointsRouter());
   registerMcp(app);
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));

@@ -20,7 +20,7 @@ export interface AppBindings {
   };
 }
 
-/** What a service that moves money needs from the request: its env, its origin, and waitUntil for after-commit work. */
+/** What a service needs from the request for its after-commit work (Stripe calls, webhook deliveries): env, origin, waitUntil. */
 export function paymentsContext(c: Context<AppBindings>): PaymentsContext {
   return {
     env: c.env,

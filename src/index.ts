@@ -1,6 +1,8 @@
 import { createApp } from './app';
 import type { AppEnv } from './env';
 import { runScheduledJobs } from './services/scheduled';
+import { deliverBatch } from './services/webhooks/delivery';
+import type { DeliveryMessage } from './services/webhooks/queue';
 
 const app = createApp();
 
@@ -9,4 +11,8 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env, new Date(controller.scheduledTime)));
   },
-} satisfies ExportedHandler<AppEnv>;
+  // Event webhooks: this Worker consumes the deliveries queue it produces (wrangler.toml).
+  async queue(batch, env) {
+    await deliverBatch(batch, env);
+  },
+} satisfies ExportedHandler<AppEnv, DeliveryMessage>;

@@ -1,12 +1,14 @@
 /**
  * Runs in Node before the suite: picks a Postgres, makes a fresh database for this run, migrates it, starts the
- * WebSocket relay and the Stripe fake, and hands the addresses to the Worker under test. Drops the database afterwards.
+ * WebSocket relay, the Stripe fake and a webhook receiver, and hands the addresses to the Worker under test. Drops
+ * the database afterwards.
  */
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
 import { startRelay } from '../src/node/relay';
 import { startOpenApiValidator } from './support/openapi-validator';
 import { startStripeFake } from './support/stripe-fake';
+import { startWebhookReceiver } from './support/webhook-receiver';
 import { applyMigrations, nodePool, portAnswers, startEmbeddedPostgres } from '../src/node/postgres';
 
 declare module 'vitest' {
@@ -20,6 +22,8 @@ declare module 'vitest' {
     stripeFakeUrl: string;
     stripeSecretKey: string;
     stripeWebhookSecret: string;
+    /** Receives the API's event webhooks (test/support/webhook-receiver.ts). */
+    webhookReceiverUrl: string;
   }
 }
 
@@ -39,6 +43,7 @@ export default async function setup(project: TestProject) {
   const relay = await startRelay();
   const validator = await startOpenApiValidator();
   const stripe = await startStripeFake({ secretKey: STRIPE_TEST_KEY });
+  const receiver = await startWebhookReceiver();
   const serverUrl = await pickServer();
   let databaseUrl: string;
   let teardown: () => Promise<void>;
@@ -74,11 +79,13 @@ export default async function setup(project: TestProject) {
   project.provide('stripeFakeUrl', stripe.url);
   project.provide('stripeSecretKey', STRIPE_TEST_KEY);
   project.provide('stripeWebhookSecret', STRIPE_TEST_WEBHOOK_SECRET);
+  project.provide('webhookReceiverUrl', receiver.url);
 
   return async () => {
     await teardown();
     await relay.close();
     await validator.close();
     await stripe.close();
+    await receiver.close();
   };
 }

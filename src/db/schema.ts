@@ -216,6 +216,9 @@ export const tasks = pgTable(
     fundingStatus: fundingStatus('funding_status').notNull().default('unfunded'),
     // The API key the task was posted with; null when posted with a JWT. Which agent committed the money.
     createdByApiKeyId: text('created_by_api_key_id').references((): AnyPgColumn => apiKeys.id),
+    // Where the task's events are also POSTed (services/webhooks). Never shown in the task object: professionals read
+    // tasks too, and such URLs often carry the client's token.
+    callbackUrl: text('callback_url'),
     acceptedAt: instant('accepted_at'),
     submittedAt: instant('submitted_at'),
     completedAt: instant('completed_at'),
@@ -452,5 +455,120 @@ export const checkouts = pgTable(
     uniqueIndex('checkouts_stripe_session_id_key').on(t.stripeSessionId),
     index('checkouts_task_idx').on(t.taskId, t.status),
     check('checkouts_amount_positive', sql`${t.amountCents} > 0`),
+  ],
+);
+
+/**
+ * Event webhooks (services/webhooks). A client's receiver of task events (`whe_` ids). Deleting one stamps
+ * deleted_at: its pending deliveries are canceled and its attempt history stays for audit.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    // Event types it subscribes to (services/webhooks/event-types.ts); text, so a new type needs no migration.
+    events: text('events').array().notNull(),
+    description: text('description'),
+    // Kept as issued, not hashed: every delivery is signed with it (README, "Event webhooks").
+    secret: text('secret').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    deletedAt: instant('deleted_at'),
+  },
+  (t) => [index('webhook_endpoints_user_live_idx').on(t.userId, t.createdAt, t.id).where(sql`${t.deletedAt} is null`)],
+);
+
+/** The account's secret for signing deliveries to its tasks' callback_url; made the first time one is needed. */
+export const callbackSecrets = pgTable('callback_secrets', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+});
+
+/**
+ * The outbox: one row per event that has at least one receiver, written in the transaction of the change it
+ * announces. `body` is the exact JSON every receiver gets; each attempt signs it anew.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    // The client the event belongs to (the task's owner).
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_events_task_idx').on(t.taskId)],
+);
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'canceled'] as const;
+export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', WEBHOOK_DELIVERY_STATUSES);
+
+/**
+ * One event on its way to one receiver (`del_` ids): an endpoint, or the task's callback_url (endpoint_id null).
+ * Queue messages carry only this id; the row decides whether an attempt is due, so a duplicate message is harmless.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id),
+    endpointId: text('endpoint_id').references(() => webhookEndpoints.id),
+    url: text('url').notNull(),
+    status: webhookDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
+    // When a queue message was last sent for it; the cron sends another when nothing happened long after this.
+    enqueuedAt: instant('enqueued_at').notNull().defaultNow(),
+    // Held while an attempt runs, so two copies of one message never POST at the same time.
+    lockedUntil: instant('locked_until'),
+    deliveredAt: instant('delivered_at'),
+    ...timestamps,
+  },
+  (t) => [
+    index('webhook_deliveries_event_idx').on(t.eventId),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+export const WEBHOOK_ATTEMPT_OUTCOMES = ['delivered', 'failed', 'dead'] as const;
+export const webhookAttemptOutcome = pgEnum('webhook_attempt_outcome', WEBHOOK_ATTEMPT_OUTCOMES);
+
+/** Every POST made for a delivery: what the receiver answered, or why there was no answer, and what came next. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    // Copied from the delivery, so an endpoint's attempts are one index range, newest first.
+    endpointId: text('endpoint_id').references(() => webhookEndpoints.id),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    // delivered (2xx), failed (retried at next_attempt_at) or dead (no retry left, or an address never allowed).
+    outcome: webhookAttemptOutcome('outcome').notNull(),
+    nextAttemptAt: instant('next_attempt_at'),
+    attemptedAt: instant('attempted_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webhook_attempts_delivery_attempt_key').on(t.deliveryId, t.attempt),
+    index('webhook_attempts_endpoint_idx').on(t.endpointId, t.attemptedAt, t.id),
   ],
 );

@@ -5,6 +5,7 @@ import { purgeExpiredKeys } from './idempotency';
 import type { PaymentsContext } from './payments/after-commit';
 import { retryPendingStripeCalls } from './payments/pending-calls';
 import { autoApproveDays, autoApproveSubmittedTasks, expireOverdueTasks } from './tasks/scheduled-jobs';
+import { requeueStuckDeliveries } from './webhooks/delivery';
 
 /**
  * A scheduled job: safe to run again after a partial or repeated run. May return how many rows it handled.
@@ -29,6 +30,8 @@ export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
       await deleteExpiredCounters(db, now);
     },
   },
+  // Webhook deliveries whose queue message was never sent or got lost: the outbox's guarantee against losing one.
+  { name: 'requeue-webhook-deliveries', run: ({ db }, _now, env) => requeueStuckDeliveries(db, env) },
 ];
 
 export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {

@@ -113,7 +113,7 @@ export const requestRevisionTool = defineTool({
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(ctx, { task_id, reason }) {
-    const task = dto(ctx, await requestRevision(ctx.db, ctx.caller, task_id, reason));
+    const task = dto(ctx, await requestRevision(ctx.db, ctx, ctx.caller, task_id, reason));
     return { result: task, summary: `Task ${task.id} is back in_progress; the professional has your reason.` };
   },
 });

@@ -4,7 +4,8 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { createTask } from '../../services/tasks/catalog';
-import { CreateTaskBody, TaskSchema, toNewTaskInput, toTaskDto } from './schemas';
+import { createTaskWithCallback } from '../../services/webhooks/callbacks';
+import { CreatedTaskSchema, CreateTaskRequest, toNewTaskInput, toTaskDto } from './schemas';
 
 const route = createRoute({
   method: 'post',
@@ -14,13 +15,15 @@ const route = createRoute({
   description: 'The primary endpoint for AI agents delegating real-world work. The task starts open and unfunded; fund it to list it.',
   security: signedIn,
   middleware: [requireAuth('ai_client', 'client'), idempotency] as const,
-  request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateTaskBody) },
-  responses: { 201: json(TaskSchema, 'The new task (status open)'), ...errorResponses(401, 403, 409, 422, 429) },
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateTaskRequest) },
+  responses: { 201: json(CreatedTaskSchema, 'The new task (status open)'), ...errorResponses(401, 403, 409, 422, 429) },
 });
 
 export function registerCreateTask(router: Router) {
   router.openapi(route, async (c) => {
-    const view = await createTask(c.var.db, c.var.caller, toNewTaskInput(c.req.valid('json')));
-    return c.json(toTaskDto(view), 201);
+    const body = c.req.valid('json');
+    if (!body.callback_url) return c.json(toTaskDto(await createTask(c.var.db, c.var.caller, toNewTaskInput(body))), 201);
+    const { view, callbackSecret } = await createTaskWithCallback(c.var.db, c.env, c.var.caller, toNewTaskInput(body), body.callback_url);
+    return c.json({ ...toTaskDto(view), callback_url: body.callback_url, callback_secret: callbackSecret }, 201);
   });
 }

@@ -1,3 +1,4 @@
+import { paymentsContext } from '../../context';
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -20,7 +21,7 @@ const route = createRoute({
 
 export function registerDisputeTask(router: Router) {
   router.openapi(route, async (c) => {
-    const view = await disputeTask(c.var.db, c.var.caller, c.req.valid('param').id, c.req.valid('json').reason);
+    const view = await disputeTask(c.var.db, paymentsContext(c), c.var.caller, c.req.valid('param').id, c.req.valid('json').reason);
     return c.json(toTaskDto(view), 200);
   });
 }

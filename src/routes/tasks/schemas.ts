@@ -2,13 +2,13 @@ import { z } from '@hono/zod-openapi';
 import type { TaskEventRow } from '../../db/queries/task-history';
 import type { TaskView } from '../../db/queries/tasks';
 import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
-import { centsToUsd, toCents, usdAmount } from '../../lib/money';
+import { toCents, usdAmount } from '../../lib/money';
 import { PageQuery, pageSchema } from '../../lib/pagination';
-import { iso, isoOrNull } from '../../lib/time';
-import { fundingOf } from '../../services/tasks/funding';
-import { averageRating, displayName } from '../../services/professionals';
+import { iso } from '../../lib/time';
+import { DeliveryUrl } from '../webhook-endpoints/schemas';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
+import { taskObject } from '../../services/tasks/task-object';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
 export const Status = z.enum(TASK_STATUSES);
@@ -56,6 +56,20 @@ export const CreateTaskBody = z
     when: (p) => isRemote(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
   })
   .openapi('CreateTaskRequest');
+
+/**
+ * POST /api/v1/tasks: the fields above and an optional callback_url. REST only, because the secret that signs the
+ * callbacks comes back in the REST response; MCP's create_task takes CreateTaskBody.
+ */
+export const CreateTaskRequest = CreateTaskBody.safeExtend({
+  callback_url: DeliveryUrl.nullable()
+    .optional()
+    .openapi({
+      example: 'https://agent.example.com/hooks/task-callback',
+      description:
+        "Also POST this task's events here (every type), signed with the account's callback secret, which the response returns. https on a public host in production.",
+    }),
+}).openapi('CreateTaskRequest');
 
 /** A validated create body as the service's input (REST and the MCP create_task tool both go through this). */
 export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskInput {
@@ -165,6 +179,15 @@ export const TaskSchema = z
 
 export type TaskDto = z.infer<typeof TaskSchema>;
 
+/** The create response: the task, and when a callback_url was given, that URL and the secret signing its events. */
+export const CreatedTaskSchema = TaskSchema.extend({
+  callback_url: z.string().optional().openapi({ example: 'https://agent.example.com/hooks/task-callback' }),
+  callback_secret: z.string().optional().openapi({
+    example: 'whsec_3Rk8sQ1mZ7pL2xVb9fK2mQ7pL1xVaN4c',
+    description: "The account's callback signing secret (GoHireHumans-Signature): the same for every task posted with a callback_url.",
+  }),
+}).openapi('CreatedTask');
+
 export const TaskPageSchema = pageSchema(TaskSchema, 'TaskPage');
 
 export const TaskEventSchema = z
@@ -180,33 +203,7 @@ export const TaskEventSchema = z
   .openapi('TaskEvent');
 
 export function toTaskDto(view: TaskView): TaskDto {
-  const { task, professional, deliverables } = view;
-  const funding = fundingOf(view);
-  return {
-    id: task.id,
-    title: task.title,
-    description: task.description,
-    category: task.category,
-    location_type: task.locationType,
-    location: task.location,
-    budget_amount: centsToUsd(task.budgetCents),
-    budget_type: task.budgetType,
-    currency: 'usd',
-    deadline: isoOrNull(task.deadline),
-    status: task.status,
-    funding: { status: funding.status, escrow_amount: centsToUsd(funding.escrowCents) },
-    client_id: task.clientId,
-    professional: professional
-      ? { id: professional.id, name: displayName(professional.fullName), rating: averageRating(professional.ratingSum, professional.ratingCount) }
-      : null,
-    result: deliverables.at(-1)?.text ?? null,
-    deliverables: deliverables.map((d) => ({ id: d.id, text: d.text, attachments: d.attachments, data: d.data, submitted_at: iso(d.submittedAt) })),
-    submitted_at: isoOrNull(task.submittedAt),
-    completed_at: isoOrNull(task.completedAt),
-    canceled_at: isoOrNull(task.canceledAt),
-    created_at: iso(task.createdAt),
-    updated_at: iso(task.updatedAt),
-  };
+  return taskObject(view);
 }
 
 export function toTaskEventDto(event: TaskEventRow): z.infer<typeof TaskEventSchema> {

@@ -1,3 +1,4 @@
+import { paymentsContext } from '../../context';
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -21,7 +22,7 @@ const route = createRoute({
 export function registerSubmitTask(router: Router) {
   router.openapi(route, async (c) => {
     const body = c.req.valid('json');
-    const view = await submitTask(c.var.db, c.var.caller, c.req.valid('param').id, {
+    const view = await submitTask(c.var.db, paymentsContext(c), c.var.caller, c.req.valid('param').id, {
       text: body.text,
       attachments: body.attachments ?? [],
       data: body.data ?? null,

@@ -1,14 +1,16 @@
 /**
- * What a service needs to move money, and the Stripe work a money-moving transaction leaves for after its commit.
+ * What a service needs to move money, and the work a transaction leaves for after its commit: Stripe calls, and the
+ * queue messages of the webhook deliveries it wrote.
  *
  * Services never call Stripe inside a database transaction. A transaction that moves money records what Stripe
  * must do (a pending call, a checkout to expire) in an AfterCommit collector; once it has committed, the caller
  * hands `run` to `waitUntil`, and the response does not wait for Stripe. Anything `run` does not finish is picked
- * up by the scheduled job (pending calls) or by Stripe's own events (checkouts expire by themselves).
+ * up by the scheduled job (pending calls, webhook deliveries) or by Stripe's own events (checkouts expire by themselves).
  */
 import { endCheckout } from '../../db/queries/checkouts';
 import { openDb } from '../../db/client';
 import type { AppEnv } from '../../env';
+import { enqueueDeliveries, type DeliveryMessage } from '../webhooks/queue';
 import { attemptPendingCall } from './pending-calls';
 import { paymentsProvider } from './provider';
 
@@ -28,11 +30,14 @@ export interface AfterCommit {
   pendingCall(idempotencyKey: string): void;
   /** A checkout session to expire at Stripe once this transaction commits (its task stopped taking money). */
   expireCheckout(checkout: { id: string; stripeSessionId: string }): void;
+  /** Webhook deliveries written in this transaction, to enqueue once it commits. */
+  webhookDeliveries(messages: DeliveryMessage[]): void;
 }
 
 export class AfterCommitWork implements AfterCommit {
   readonly pendingCalls: string[] = [];
   readonly checkoutsToExpire: { id: string; stripeSessionId: string }[] = [];
+  readonly deliveries: DeliveryMessage[] = [];
 
   pendingCall(idempotencyKey: string): void {
     this.pendingCalls.push(idempotencyKey);
@@ -42,8 +47,12 @@ export class AfterCommitWork implements AfterCommit {
     this.checkoutsToExpire.push({ id: checkout.id, stripeSessionId: checkout.stripeSessionId });
   }
 
+  webhookDeliveries(messages: DeliveryMessage[]): void {
+    this.deliveries.push(...messages);
+  }
+
   get isEmpty(): boolean {
-    return this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0;
+    return this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0 && this.deliveries.length === 0;
   }
 
   /** Hands the work to `waitUntil`, if there is any. */
@@ -57,7 +66,9 @@ export class AfterCommitWork implements AfterCommit {
    * (if it is paid first, the payment is refunded because its task no longer takes money).
    */
   async run(env: AppEnv): Promise<void> {
-    if (this.isEmpty) return;
+    // First, and without the database: clients are waiting for these, and a failure only delays them until the cron.
+    if (this.deliveries.length > 0) await enqueueDeliveries(env, this.deliveries).catch((err) => logFailure('enqueue webhook deliveries', err));
+    if (this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0) return;
     const handle = openDb(env);
     try {
       const provider = paymentsProvider(env);

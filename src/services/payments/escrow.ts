@@ -31,6 +31,7 @@ import {
   STRIPE_EXTERNAL,
   type LedgerEntryInput,
 } from '../ledger';
+import { announceTaskEvent } from '../webhooks/outbox';
 import type { AfterCommit } from './after-commit';
 import { platformFeeBps } from './config';
 import { recordPendingCall } from './pending-calls';
@@ -92,6 +93,7 @@ export async function creditPayment(tx: Tx, task: TaskRow, payment: Payment, aft
     if (task.status === 'canceled') await setFundingStatus(tx, task.id, 'refunded');
   } else if (task.fundingStatus === 'unfunded' || task.fundingStatus === 'pending') {
     await setFundingStatus(tx, task.id, 'funded');
+    await announceTaskEvent(tx, task, 'task.funded', task.status, after);
   }
   return true;
 }

@@ -22,7 +22,7 @@ async function viewOf(db: Db, taskId: string): Promise<TaskView> {
 }
 
 /** First verified professional wins; the guard re-checks "unassigned and funded" at the moment of writing. */
-export async function acceptTask(db: Db, caller: Caller, taskId: string): Promise<TaskView> {
+export async function acceptTask(db: Db, payments: PaymentsContext, caller: Caller, taskId: string): Promise<TaskView> {
   await requireVerifiedProfessional(db, caller);
   const task = await findTask(db, taskId);
   if (!task) throw notFound('Task');
@@ -35,6 +35,7 @@ export async function acceptTask(db: Db, caller: Caller, taskId: string): Promis
     task,
     action: 'accept',
     actorId: caller.id,
+    payments,
     set: { professionalId: caller.id, acceptedAt: sql`now()` },
     guard: acceptableGuard(),
   });
@@ -47,13 +48,14 @@ export interface SubmissionInput {
   data: Record<string, unknown> | null;
 }
 
-export async function submitTask(db: Db, caller: Caller, taskId: string, input: SubmissionInput): Promise<TaskView> {
+export async function submitTask(db: Db, payments: PaymentsContext, caller: Caller, taskId: string, input: SubmissionInput): Promise<TaskView> {
   const { task, relation } = await loadTaskFor(db, caller, taskId);
   requireRelation(relation, ['assignee'], 'submit work for');
   await applyTransition(db, {
     task,
     action: 'submit',
     actorId: caller.id,
+    payments,
     set: { submittedAt: sql`now()` },
     guard: eq(tasks.professionalId, caller.id),
     effects: [
@@ -103,10 +105,10 @@ export async function approveTask(
   return viewOf(db, taskId);
 }
 
-export async function requestRevision(db: Db, caller: Caller, taskId: string, reason: string): Promise<TaskView> {
+export async function requestRevision(db: Db, payments: PaymentsContext, caller: Caller, taskId: string, reason: string): Promise<TaskView> {
   const { task, relation } = await loadTaskFor(db, caller, taskId);
   requireRelation(relation, ['owner'], 'request a revision of');
-  await applyTransition(db, { task, action: 'request_revision', actorId: caller.id, note: reason });
+  await applyTransition(db, { task, action: 'request_revision', actorId: caller.id, note: reason, payments });
   return viewOf(db, taskId);
 }
 
@@ -117,10 +119,10 @@ export async function cancelTask(db: Db, payments: PaymentsContext, caller: Call
   return viewOf(db, taskId);
 }
 
-export async function disputeTask(db: Db, caller: Caller, taskId: string, reason: string): Promise<TaskView> {
+export async function disputeTask(db: Db, payments: PaymentsContext, caller: Caller, taskId: string, reason: string): Promise<TaskView> {
   const { task, relation } = await loadTaskFor(db, caller, taskId);
   requireRelation(relation, ['owner', 'assignee'], 'dispute');
-  await applyTransition(db, { task, action: 'dispute', actorId: caller.id, note: reason });
+  await applyTransition(db, { task, action: 'dispute', actorId: caller.id, note: reason, payments });
   return viewOf(db, taskId);
 }
 

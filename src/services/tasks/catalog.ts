@@ -25,6 +25,8 @@ export interface NewTaskInput {
   budgetCents: number;
   budgetType: 'fixed' | 'hourly';
   deadline: Date | null;
+  /** Where the task's events are also POSTed; checked by services/webhooks/callbacks.ts, which posts such tasks. */
+  callbackUrl?: string | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Applies the state machine. Each move is one database transaction holding three things: the guarded update
- * (WHERE status = the status the caller saw), the history row, and the move's effects (a submission, a review,
- * the escrow settlement). Two concurrent moves from one status cannot both win: the second one's update finds
+ * Applies the state machine. Each move is one database transaction holding four things: the guarded update
+ * (WHERE status = the status the caller saw), the history row, the move's effects (a submission, a review,
+ * the escrow settlement), and the webhook event announcing it. Two concurrent moves from one status cannot both win: the second one's update finds
  * no row once the first commits, and it answers 409 naming the status it lost to.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -13,6 +13,7 @@ import type { tasks } from '../../db/schema';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { AfterCommitWork, type PaymentsContext } from '../payments/after-commit';
+import { announceTaskEvent } from '../webhooks/outbox';
 import { settleEscrow } from './funding';
 import { canMove, invalidState, TRANSITIONS, type TaskAction } from './state-machine';
 
@@ -38,8 +39,8 @@ export interface TransitionInput {
   /** Conditions besides the status that must still hold when the update runs. */
   guard?: SQL;
   effects?: TransitionEffect[];
-  /** Needed by moves that settle escrow (release or refund); see settleEscrow. */
-  payments?: PaymentsContext;
+  /** For the work after commit: Stripe calls of moves that settle escrow, and the webhook event every move sends. */
+  payments: PaymentsContext;
 }
 
 /** The timestamp column a move stamps, by the status it enters; the database clock, like created_at. */
@@ -54,7 +55,7 @@ export async function applyTransition(db: Db, input: TransitionInput): Promise<T
   const transition = TRANSITIONS[action];
   if (!canMove(action, before.status)) throw invalidState(action, before.status);
 
-  const stripeWork = new AfterCommitWork();
+  const afterCommit = new AfterCommitWork();
   const moved = await db.transaction(async (tx) => {
     const after = await updateTaskIfStatus(
       tx,
@@ -75,10 +76,11 @@ export async function applyTransition(db: Db, input: TransitionInput): Promise<T
     });
     const change: TransitionChange = { action, before, after, actorId: input.actorId };
     for (const effect of input.effects ?? []) await effect(tx, change);
-    await settleEscrow(tx, change, transition.settles, input.payments, stripeWork);
+    await settleEscrow(tx, change, transition.settles, input.payments, afterCommit);
+    await announceTaskEvent(tx, after, transition.announces, before.status, afterCommit);
     return after;
   });
-  if (input.payments) stripeWork.schedule(input.payments);
+  afterCommit.schedule(input.payments);
   return moved;
 }
 

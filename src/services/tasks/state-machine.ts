@@ -10,6 +10,7 @@
  */
 import type { TaskStatus } from '../../db/queries/tasks';
 import { ApiError } from '../../lib/errors';
+import type { WebhookEventType } from '../webhooks/event-types';
 
 export type TaskAction =
   | 'accept'
@@ -45,22 +46,31 @@ export interface Transition {
   to: TaskStatus;
   event: TaskEventType;
   settles: Settlement;
+  /** The webhook event the move sends to the client (services/webhooks/outbox.ts). */
+  announces: WebhookEventType;
   /** How the contract names the move in errors ("approve needs submitted"). */
   verb: string;
 }
 
 export const TRANSITIONS: Record<TaskAction, Transition> = {
-  accept: { from: ['open'], to: 'in_progress', event: 'accepted', settles: null, verb: 'accept' },
-  submit: { from: ['in_progress'], to: 'submitted', event: 'submitted', settles: null, verb: 'submit' },
-  approve: { from: ['submitted'], to: 'completed', event: 'approved', settles: 'release', verb: 'approve' },
-  request_revision: { from: ['submitted'], to: 'in_progress', event: 'revision_requested', settles: null, verb: 'request-revision' },
-  cancel: { from: ['open'], to: 'canceled', event: 'canceled', settles: 'refund', verb: 'cancel' },
-  dispute: { from: ['in_progress', 'submitted'], to: 'disputed', event: 'disputed', settles: null, verb: 'dispute' },
-  resolve_release: { from: ['disputed'], to: 'completed', event: 'resolved', settles: 'release', verb: 'resolve' },
-  resolve_refund: { from: ['disputed'], to: 'canceled', event: 'resolved', settles: 'refund', verb: 'resolve' },
+  accept: { from: ['open'], to: 'in_progress', event: 'accepted', settles: null, announces: 'task.accepted', verb: 'accept' },
+  submit: { from: ['in_progress'], to: 'submitted', event: 'submitted', settles: null, announces: 'task.submitted', verb: 'submit' },
+  approve: { from: ['submitted'], to: 'completed', event: 'approved', settles: 'release', announces: 'task.completed', verb: 'approve' },
+  request_revision: {
+    from: ['submitted'],
+    to: 'in_progress',
+    event: 'revision_requested',
+    settles: null,
+    announces: 'task.revision_requested',
+    verb: 'request-revision',
+  },
+  cancel: { from: ['open'], to: 'canceled', event: 'canceled', settles: 'refund', announces: 'task.canceled', verb: 'cancel' },
+  dispute: { from: ['in_progress', 'submitted'], to: 'disputed', event: 'disputed', settles: null, announces: 'task.disputed', verb: 'dispute' },
+  resolve_release: { from: ['disputed'], to: 'completed', event: 'resolved', settles: 'release', announces: 'task.completed', verb: 'resolve' },
+  resolve_refund: { from: ['disputed'], to: 'canceled', event: 'resolved', settles: 'refund', announces: 'task.canceled', verb: 'resolve' },
   // The platform's own moves (scheduled jobs): same targets and money meaning as their client-side twins.
-  expire: { from: ['open'], to: 'canceled', event: 'expired', settles: 'refund', verb: 'expire' },
-  auto_approve: { from: ['submitted'], to: 'completed', event: 'auto_approved', settles: 'release', verb: 'auto-approve' },
+  expire: { from: ['open'], to: 'canceled', event: 'expired', settles: 'refund', announces: 'task.canceled', verb: 'expire' },
+  auto_approve: { from: ['submitted'], to: 'completed', event: 'auto_approved', settles: 'release', announces: 'task.completed', verb: 'auto-approve' },
 };
 
 export function canMove(action: TaskAction, status: TaskStatus): boolean {

@@ -1,0 +1,176 @@
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../client';
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema';
+
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
+export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
+export type NewWebhookDelivery = typeof webhookDeliveries.$inferInsert;
+
+const secondsFromNow = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;
+
+export async function insertWebhookEvent(tx: Tx, event: NewWebhookEvent, deliveries: NewWebhookDelivery[]): Promise<void> {
+  await tx.insert(webhookEvents).values(event);
+  await tx.insert(webhookDeliveries).values(deliveries);
+}
+
+/** A delivery whose attempt this caller now holds, with what it needs to make it. */
+export interface ClaimedDelivery {
+  delivery: WebhookDeliveryRow;
+  eventType: string;
+  body: string;
+  /** The client the event belongs to (signs callback_url deliveries with its callback secret). */
+  userId: string;
+  /** The endpoint's signing secret; null for a callback_url delivery. */
+  endpointSecret: string | null;
+  /** True when the delivery's endpoint was deleted after the event was written. */
+  endpointDeleted: boolean;
+}
+
+/**
+ * Takes the delivery's attempt for `lockSeconds`, if it is still pending, due (within `slackSeconds`), and no other
+ * attempt holds it. Null otherwise: delivered, dead, canceled, not due yet, or running elsewhere.
+ */
+export async function claimDelivery(db: Db, id: string, lockSeconds: number, slackSeconds: number): Promise<ClaimedDelivery | null> {
+  const [delivery] = await db
+    .update(webhookDeliveries)
+    .set({ lockedUntil: secondsFromNow(lockSeconds), updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(webhookDeliveries.id, id),
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, secondsFromNow(slackSeconds)),
+        or(isNull(webhookDeliveries.lockedUntil), lt(webhookDeliveries.lockedUntil, sql`now()`)),
+      ),
+    )
+    .returning();
+  if (!delivery) return null;
+  const [context] = await db
+    .select({
+      type: webhookEvents.type,
+      body: webhookEvents.body,
+      userId: webhookEvents.userId,
+      secret: webhookEndpoints.secret,
+      deletedAt: webhookEndpoints.deletedAt,
+    })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(eq(webhookDeliveries.id, id));
+  if (!context) throw new Error(`webhook event ${delivery.eventId} of delivery ${id} is missing`);
+  return {
+    delivery,
+    eventType: context.type,
+    body: context.body,
+    userId: context.userId,
+    endpointSecret: context.secret,
+    endpointDeleted: delivery.endpointId !== null && context.deletedAt !== null,
+  };
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  endpointId: string | null;
+  attempt: number;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  attemptedAt: Date;
+  outcome: WebhookAttemptRow['outcome'];
+  /** Set when the outcome is `failed`: the next attempt is due this many seconds from now. */
+  retryInSeconds: number | null;
+}
+
+/** The attempt's row and the delivery's new state, together, releasing the claim. */
+export async function recordAttempt(db: Db, record: AttemptRecord): Promise<void> {
+  const nextAttemptAt = record.retryInSeconds === null ? null : secondsFromNow(record.retryInSeconds);
+  await db.transaction(async (tx) => {
+    await tx.insert(webhookAttempts).values({
+      deliveryId: record.deliveryId,
+      endpointId: record.endpointId,
+      attempt: record.attempt,
+      statusCode: record.statusCode,
+      error: record.error,
+      durationMs: record.durationMs,
+      outcome: record.outcome,
+      nextAttemptAt,
+      attemptedAt: record.attemptedAt,
+    });
+    await tx
+      .update(webhookDeliveries)
+      .set({
+        attempts: record.attempt,
+        status: record.outcome === 'failed' ? 'pending' : record.outcome,
+        lockedUntil: null,
+        updatedAt: sql`now()`,
+        ...(record.outcome === 'delivered' ? { deliveredAt: sql`now()` } : {}),
+        // The retry is a new queue message, sent now.
+        ...(nextAttemptAt ? { nextAttemptAt, enqueuedAt: sql`now()` } : {}),
+      })
+      .where(eq(webhookDeliveries.id, record.deliveryId));
+  });
+}
+
+export async function cancelDelivery(db: Db, id: string): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: 'canceled', lockedUntil: null, updatedAt: sql`now()` })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending')));
+}
+
+/**
+ * Pending deliveries nothing has happened to for `graceSeconds` past their due time and their last queue message:
+ * the message was never sent (the isolate died after commit), or it was lost. Marks them sent again and returns
+ * them; SKIP LOCKED keeps overlapping runs from taking the same rows.
+ */
+export async function takeStuckDeliveries(db: Db, graceSeconds: number, limit: number): Promise<{ id: string; url: string }[]> {
+  const cutoff = sql`now() - make_interval(secs => ${graceSeconds})`;
+  const stuck = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        lt(webhookDeliveries.nextAttemptAt, cutoff),
+        lt(webhookDeliveries.enqueuedAt, cutoff),
+        or(isNull(webhookDeliveries.lockedUntil), lt(webhookDeliveries.lockedUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(webhookDeliveries)
+    .set({ enqueuedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(inArray(webhookDeliveries.id, stuck))
+    .returning({ id: webhookDeliveries.id, url: webhookDeliveries.url });
+}
+
+export interface AttemptListRow {
+  attempt: WebhookAttemptRow;
+  eventId: string;
+  eventType: string;
+  taskId: string;
+}
+
+/** An endpoint's attempts, newest first, and how many there are. */
+export async function listEndpointAttempts(
+  db: Db,
+  endpointId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: AttemptListRow[]; total: number }> {
+  const where = eq(webhookAttempts.endpointId, endpointId);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({ attempt: webhookAttempts, eventId: webhookEvents.id, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
+      .from(webhookAttempts)
+      .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+      .where(where)
+      .orderBy(desc(webhookAttempts.attemptedAt), desc(webhookAttempts.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ total: count() }).from(webhookAttempts).where(where),
+  ]);
+  return { rows, total: counted?.total ?? 0 };
+}

@@ -1,0 +1,17 @@
+import { createRouter } from '../../lib/router';
+import { registerCreateWebhookEndpoint } from './create';
+import { registerDeleteWebhookEndpoint } from './delete';
+import { registerListWebhookDeliveries } from './deliveries';
+import { registerGetWebhookEndpoint } from './get';
+import { registerListWebhookEndpoints } from './list';
+
+/** Mounted at /api/v1/webhook-endpoints. */
+export function webhookEndpointsRouter() {
+  const router = createRouter();
+  registerCreateWebhookEndpoint(router);
+  registerListWebhookEndpoints(router);
+  registerGetWebhookEndpoint(router);
+  registerDeleteWebhookEndpoint(router);
+  registerListWebhookDeliveries(router);
+  return router;
+}

@@ -1,0 +1,114 @@
+import { z } from '@hono/zod-openapi';
+import type { AttemptListRow } from '../../db/queries/webhook-deliveries';
+import type { WebhookEndpointRow } from '../../db/queries/webhook-endpoints';
+import { pageSchema } from '../../lib/pagination';
+import { iso, isoOrNull } from '../../lib/time';
+import { WEBHOOK_EVENT_TYPES } from '../../services/webhooks/event-types';
+import { MAX_URL_LENGTH } from '../../services/webhooks/urls';
+
+const isAbsoluteUrl = (value: string) => {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A receiver's URL: its shape here; whether the API may POST there (https, public host) is the service's rule. */
+export const DeliveryUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_URL_LENGTH)
+  .refine(isAbsoluteUrl, 'Must be an absolute URL.');
+
+export const EventType = z.enum(WEBHOOK_EVENT_TYPES).openapi({ example: 'task.completed' });
+
+const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
+const id = z.string().openapi({ example: 'whe_4Rk8sQ1mZ7pL2xVb' });
+const secret = z.string().openapi({
+  example: 'whsec_9fK2mQ7pL1xVa3Rk8sQ1mZ7pL2xVbN4c',
+  description:
+    'Signs every delivery (GoHireHumans-Signature). Shown only in the create response (and its Idempotency-Key replays); store it now.',
+});
+
+export const CreateWebhookEndpointBody = z
+  .strictObject({
+    url: DeliveryUrl.openapi({
+      example: 'https://agent.example.com/hooks/gohirehumans',
+      description: 'https, on a public host (plain http and loopback only outside production). Gets a POST per event.',
+    }),
+    events: z
+      .array(EventType)
+      .min(1)
+      .max(20)
+      .openapi({ example: ['task.submitted', 'task.completed'], description: 'The event types to receive; at least one.' }),
+    description: z.string().trim().min(1).max(500).nullable().optional().openapi({ example: 'Research agent, production' }),
+  })
+  .openapi('CreateWebhookEndpointRequest');
+
+const endpointFields = {
+  id,
+  url: z.string().openapi({ example: 'https://agent.example.com/hooks/gohirehumans' }),
+  events: z.array(EventType).openapi({ example: ['task.submitted', 'task.completed'] }),
+  description: z.string().nullable().openapi({ example: 'Research agent, production' }),
+  created_at: Instant,
+};
+
+export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEndpoint');
+export const CreatedWebhookEndpointSchema = z.object({ ...endpointFields, secret }).openapi('CreatedWebhookEndpoint');
+export const WebhookEndpointListSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
+
+export const WebhookEndpointIdParam = z.object({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'whe_4Rk8sQ1mZ7pL2xVb' }),
+});
+
+export const DeliveryAttemptSchema = z
+  .object({
+    delivery_id: z.string().openapi({ example: 'del_2Hq7LmN9pX4rT1vB', description: 'The event on its way to this endpoint; its attempts share it.' }),
+    event_id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa', description: 'Also sent as GoHireHumans-Event-Id.' }),
+    event_type: EventType,
+    task_id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    attempt: z.number().int().openapi({ example: 1, description: '1 for the first POST of this delivery.' }),
+    state: z.enum(['delivered', 'failed', 'dead']).openapi({
+      example: 'failed',
+      description: 'delivered: answered 2xx. failed: retried at next_retry_at. dead: no retry left (or the address is never allowed).',
+    }),
+    status_code: z.number().int().nullable().openapi({ example: 500, description: "The endpoint's HTTP status; null when there was none." }),
+    error: z.string().nullable().openapi({ example: null, description: 'Why there was no status (timeout, connection refused ...).' }),
+    duration_ms: z.number().int().openapi({ example: 84 }),
+    attempted_at: Instant,
+    next_retry_at: Instant.nullable().openapi({ example: '2026-03-10T17:01:00Z' }),
+  })
+  .openapi('WebhookDeliveryAttempt');
+
+export const DeliveryAttemptListSchema = pageSchema(DeliveryAttemptSchema, 'WebhookDeliveryAttemptList');
+
+type WebhookEndpointDto = z.infer<typeof WebhookEndpointSchema>;
+
+export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events as WebhookEndpointDto['events'],
+    description: row.description,
+    created_at: iso(row.createdAt),
+  };
+}
+
+export function toDeliveryAttempt({ attempt, eventId, eventType, taskId }: AttemptListRow): z.infer<typeof DeliveryAttemptSchema> {
+  return {
+    delivery_id: attempt.deliveryId,
+    event_id: eventId,
+    event_type: eventType as WebhookEndpointDto['events'][number],
+    task_id: taskId,
+    attempt: attempt.attempt,
+    state: attempt.outcome,
+    status_code: attempt.statusCode,
+    error: attempt.error,
+    duration_ms: attempt.durationMs,
+    attempted_at: iso(attempt.attemptedAt),
+    next_retry_at: isoOrNull(attempt.nextAttemptAt),
+  };
+}

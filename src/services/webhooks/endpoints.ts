@@ -1,0 +1,78 @@
+/**
+ * A client's webhook endpoints, and its callback signing secret. An endpoint's secret is kept as issued (not hashed,
+ * unlike API keys): the Worker signs every delivery with it. It is shown in the create response only.
+ */
+import type { Db } from '../../db/client';
+import { listEndpointAttempts } from '../../db/queries/webhook-deliveries';
+import {
+  callbackSecretOf,
+  countLiveWebhookEndpoints,
+  deleteWebhookEndpoint as deleteEndpointRow,
+  findLiveWebhookEndpoint,
+  insertWebhookEndpoint,
+  listLiveWebhookEndpoints,
+  type WebhookEndpointRow,
+} from '../../db/queries/webhook-endpoints';
+import { lockUser } from '../../db/queries/users';
+import type { AppEnv } from '../../env';
+import { ApiError, notFound } from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './event-types';
+import { newSigningSecret } from './signature';
+import { assertDeliveryUrl } from './urls';
+
+/** Each event is fanned out to every subscribed endpoint inside the transaction that makes it, so keep the list short. */
+export const MAX_LIVE_ENDPOINTS = 10;
+
+export interface NewEndpointInput {
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+}
+
+interface Page {
+  limit: number;
+  offset: number;
+}
+
+export async function createWebhookEndpoint(db: Db, env: AppEnv, userId: string, input: NewEndpointInput): Promise<WebhookEndpointRow> {
+  assertDeliveryUrl(env, input.url, 'url');
+  return db.transaction(async (tx) => {
+    // Without the lock, concurrent requests would each count 9 live endpoints and each add a 10th.
+    if (!(await lockUser(tx, userId))) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+    if ((await countLiveWebhookEndpoints(tx, userId)) >= MAX_LIVE_ENDPOINTS) {
+      throw new ApiError('CONFLICT', `An account can have at most ${MAX_LIVE_ENDPOINTS} webhook endpoints. Delete one first.`);
+    }
+    return insertWebhookEndpoint(tx, {
+      id: newId('whe'),
+      userId,
+      url: input.url,
+      // One entry per type, in the documented order, however the client listed them.
+      events: WEBHOOK_EVENT_TYPES.filter((type) => input.events.includes(type)),
+      description: input.description,
+      secret: newSigningSecret(),
+    });
+  });
+}
+
+export const listWebhookEndpoints = (db: Db, userId: string, page: Page) => listLiveWebhookEndpoints(db, userId, page);
+
+/** The account's live endpoint; unknown, deleted and other accounts' endpoints are all 404. */
+export async function getWebhookEndpoint(db: Db, userId: string, id: string): Promise<WebhookEndpointRow> {
+  const row = await findLiveWebhookEndpoint(db, userId, id);
+  if (!row) throw notFound('Webhook endpoint');
+  return row;
+}
+
+/** Nothing more is sent there, including deliveries already waiting or being retried. */
+export async function deleteWebhookEndpoint(db: Db, userId: string, id: string): Promise<void> {
+  if (!(await db.transaction((tx) => deleteEndpointRow(tx, userId, id)))) throw notFound('Webhook endpoint');
+}
+
+export async function listEndpointDeliveries(db: Db, userId: string, id: string, page: Page) {
+  await getWebhookEndpoint(db, userId, id);
+  return listEndpointAttempts(db, id, page);
+}
+
+/** The secret that signs deliveries to the account's tasks' callback_url, made the first time it is asked for. */
+export const callbackSecretFor = (db: Db, userId: string): Promise<string> => callbackSecretOf(db, userId, newSigningSecret());
