@@ -9,6 +9,7 @@ import { fundingOf } from '../../services/tasks/funding';
 import { averageRating, displayName } from '../../services/professionals';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
+import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
 export const Status = z.enum(TASK_STATUSES);
@@ -79,6 +80,44 @@ export const TaskListQuery = PageQuery.extend({
 export const MarketplaceQuery = PageQuery.extend({
   category: Category.optional().openapi({ param: { name: 'category', in: 'query' } }),
   location_type: LocationType.optional().openapi({ param: { name: 'location_type', in: 'query' } }),
+});
+
+/**
+ * GET /tasks/{id}/wait: `until` is a comma-separated list of statuses (an unknown or empty name is refused by
+ * name, not ignored); `timeout` is whole seconds. The MCP tool takes the same timeout and a JSON list of Status.
+ */
+export const WaitTimeout = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(WAIT_MAX_SECONDS)
+  .default(WAIT_DEFAULT_SECONDS)
+  .openapi({ description: `Seconds to wait at most: 1..${WAIT_MAX_SECONDS}, default ${WAIT_DEFAULT_SECONDS}.`, example: WAIT_DEFAULT_SECONDS });
+
+const STATUS_NAMES: readonly string[] = TASK_STATUSES;
+
+const WaitUntil = z
+  .string()
+  .transform((text, ctx) => {
+    const names = text.split(',').map((name) => name.trim());
+    const unknown = names.filter((name) => !STATUS_NAMES.includes(name));
+    if (unknown.length > 0) {
+      const listed = unknown.map((name) => `"${name}"`).join(', ');
+      ctx.addIssue({ code: 'custom', message: `Not a task status: ${listed}. Use ${TASK_STATUSES.join(', ')}, separated by commas.` });
+      return z.NEVER;
+    }
+    return [...new Set(names)] as z.infer<typeof Status>[];
+  })
+  .optional()
+  .openapi({
+    param: { name: 'until', in: 'query' },
+    description: `Statuses to wait for, comma-separated (${TASK_STATUSES.join(', ')}). Absent: wait for any change of status.`,
+    example: 'submitted,completed,canceled',
+  });
+
+export const WaitQuery = z.object({
+  until: WaitUntil,
+  timeout: WaitTimeout.openapi({ param: { name: 'timeout', in: 'query' } }),
 });
 
 const AttachmentSchema = z.strictObject({
