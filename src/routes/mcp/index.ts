@@ -1,9 +1,10 @@
 import { ApiError } from '../../lib/errors';
-import { errorResponses, signedIn } from '../../lib/openapi';
+import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { handleMcpRequest } from '../../mcp/server';
 import { TOOLS } from '../../mcp/tools';
+import { JsonRpcRequestSchema, JsonRpcResponseSchema } from './schemas';
 
 const DESCRIPTION =
   'The Model Context Protocol server (Streamable HTTP, stateless, JSON responses). Point an MCP client at this URL with an API key ' +
@@ -20,8 +21,9 @@ export function registerMcp(app: Router) {
     summary: 'MCP server for agents',
     description: DESCRIPTION,
     security: signedIn,
+    request: { body: jsonBody(JsonRpcRequestSchema) },
     responses: {
-      200: { description: 'A JSON-RPC response' },
+      200: json(JsonRpcResponseSchema, 'A JSON-RPC response'),
       202: { description: 'Accepted (a notification; no response body)' },
       ...errorResponses(401),
     },

@@ -9,6 +9,7 @@ import { fundingOf } from '../../services/tasks/funding';
 import { averageRating, displayName } from '../../services/professionals';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
+import { CREATE_TASK_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
@@ -43,7 +44,7 @@ export const CreateTaskBody = z
       .refine((v) => Date.parse(v) > Date.now(), 'Must be in the future.')
       .nullable()
       .optional()
-      .openapi({ example: '2026-03-10T17:00:00Z', description: 'ISO 8601; in the future.' }),
+      .openapi({ example: CREATE_TASK_EXAMPLE.deadline, description: 'ISO 8601; in the future.' }),
   })
   // Run whenever the two fields themselves are well-formed, so their error shows up next to any others.
   .refine((v) => !isLocal(v) || (v.location ?? null) !== null, {
@@ -56,7 +57,7 @@ export const CreateTaskBody = z
     message: 'Must be absent or null when location_type is "remote".',
     when: (p) => isRemote(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
   })
-  .openapi('CreateTaskRequest');
+  .openapi('CreateTaskRequest', { example: CREATE_TASK_EXAMPLE });
 
 /** A validated create body as the service's input (REST and the MCP create_task tool both go through this). */
 export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskInput {
@@ -137,7 +138,7 @@ export const SubmitBody = z
       example: { appointment_at: '2026-03-12T09:30:00-05:00', confirmation: 'A-1043' },
     }),
   })
-  .openapi('SubmitWorkRequest');
+  .openapi('SubmitWorkRequest', { example: SUBMIT_EXAMPLE });
 
 export const ApproveBody = z
   .strictObject({
@@ -145,18 +146,18 @@ export const ApproveBody = z
     review: z.string().trim().min(1).max(2000).optional().openapi({ example: 'Fast and precise.' }),
   })
   .refine((v) => v.review === undefined || v.rating !== undefined, { path: ['rating'], message: 'A review needs a rating.' })
-  .openapi('ApproveRequest');
+  .openapi('ApproveRequest', { example: { rating: 5, review: 'Fast and precise.' } });
 
 export const ReasonBody = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).openapi({ example: 'Please also confirm the insurance details.' }) })
-  .openapi('ReasonRequest');
+  .openapi('ReasonRequest', { example: { reason: 'Please also confirm the insurance details.' } });
 
 export const ResolveBody = z
   .strictObject({
     outcome: z.enum(['release', 'refund']).openapi({ description: 'release: pay the professional (completed); refund: return the escrow (canceled).' }),
     note: z.string().trim().min(1).max(2000).optional(),
   })
-  .openapi('ResolveDisputeRequest');
+  .openapi('ResolveDisputeRequest', { example: { outcome: 'release', note: 'The call log shows the appointment was booked.' } });
 
 const DeliverableSchema = z.object({
   id: z.string().openapi({ example: 'sub_4kT9wQ2mZ7pL1xVa' }),
@@ -200,7 +201,7 @@ export const TaskSchema = z
     created_at: Instant,
     updated_at: Instant,
   })
-  .openapi('Task');
+  .openapi('Task', { example: TASK_EXAMPLE });
 
 export type TaskDto = z.infer<typeof TaskSchema>;
 
@@ -216,7 +217,7 @@ export const TaskEventSchema = z
     at: Instant,
     note: z.string().nullable(),
   })
-  .openapi('TaskEvent');
+  .openapi('TaskEvent', { example: TASK_EVENT_EXAMPLE });
 
 export function toTaskDto(view: TaskView): TaskDto {
   const { task, professional, deliverables } = view;
