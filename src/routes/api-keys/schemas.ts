@@ -32,6 +32,8 @@ const maxTaskAmount = limit('USD; null when the key has no per-task limit.');
 const dailyLimit = limit('USD per trailing 24 hours; null when the key has no daily limit.');
 
 const id = z.string().openapi({ example: 'key_7Hq2LmN9pX4rT1vB' });
+const prefix = z.string().openapi({ example: 'ghh_Ab12Cd34', description: 'The first characters of the key, to tell keys apart.' });
+
 const keyExample = {
   id: 'key_7Hq2LmN9pX4rT1vB',
   name: 'research-agent production',
@@ -40,7 +42,6 @@ const keyExample = {
   max_task_amount: 20,
   daily_limit: 100,
 };
-const prefix = z.string().openapi({ example: 'ghh_Ab12Cd34', description: 'The first characters of the key, to tell keys apart.' });
 
 export const ApiKeySchema = z
   .object({
