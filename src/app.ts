@@ -11,6 +11,7 @@ import { marketplaceRouter } from './routes/marketplace';
 import { paymentsRouter } from './routes/payments';
 import { registerConnectPages } from './routes/payments/connect-pages';
 import { registerHealth } from './routes/system/health';
+import { registerLlmsTxt } from './routes/system/llms';
 import { tasksRouter } from './routes/tasks';
 import { localPaymentsRouter } from './routes/local';
 import { registerMcp } from './routes/mcp';
@@ -66,6 +67,7 @@ export function createApp() {
   });
 
   registerHealth(app);
+  registerLlmsTxt(app);
   app.route('/auth', authRouter());
   app.route('/api/v1', tasksRouter());
   app.route('/api/v1', marketplaceRouter());

@@ -18,6 +18,7 @@ const EXPECTED_TOOLS = [
   'create_task',
   'fund_task',
   'get_task',
+  'wait_for_task',
   'list_tasks',
   'approve_task',
   'request_revision',
@@ -57,6 +58,14 @@ describe('MCP: protocol and tools list', () => {
     expect(fund.inputSchema.required).toEqual(['task_id', 'amount', 'success_url', 'cancel_url']);
     expect(fund.inputSchema.additionalProperties).toBe(false);
     expect(Object.keys(fund.outputSchema!.properties!)).toEqual(['id', 'task_id', 'amount', 'currency', 'status', 'checkout_url', 'expires_at']);
+    // wait_for_task: statuses as a JSON list of the REST enum, the REST route's timeout rules, the task object inside.
+    const wait = tools.find((t) => t.name === 'wait_for_task')!;
+    const waitProps = wait.inputSchema.properties as Record<string, any>;
+    expect(wait.inputSchema.required).toEqual(['task_id']);
+    expect(waitProps.until.items.enum).toEqual(['open', 'in_progress', 'submitted', 'completed', 'canceled', 'disputed']);
+    expect(waitProps.timeout).toMatchObject({ minimum: 1, maximum: 30, default: 25 });
+    expect(Object.keys(wait.outputSchema!.properties!)).toEqual(['timed_out', 'task']);
+    expect(wait.annotations?.readOnlyHint).toBe(true);
     await client.close();
   });
 
@@ -120,7 +129,7 @@ describe('MCP: protocol and tools list', () => {
 });
 
 describe('MCP: the seed workflow through tools', () => {
-  it('create_task -> fund_task (paid through Stripe) -> a professional accepts and submits through REST -> get_task shows submitted -> approve_task', async () => {
+  it('create_task -> fund_task (paid through Stripe) -> a professional accepts and submits through REST -> wait_for_task returns submitted -> approve_task', async () => {
     const owner = await quickAccount('ai_client');
     const client = await mcpClient(await apiKey(owner.token));
 
@@ -153,11 +162,15 @@ describe('MCP: the seed workflow through tools', () => {
     const polled = await callTool(client, 'get_task', { task_id: taskId });
     expect(polled).toMatchObject({ ok: true, data: { status: 'in_progress', result: null, professional: { id: pro.id, name: 'Sarah M.' } } });
 
+    // The agent waits instead of polling; the professional delivers while it waits.
+    const waiting = callTool(client, 'wait_for_task', { task_id: taskId, until: ['submitted', 'completed', 'canceled', 'disputed'], timeout: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 700));
     expect((await post(`/api/v1/tasks/${taskId}/submit`, pro.token, { text: 'Competitor analysis complete: three rivals, pricing attached.' })).status).toBe(200);
-    const ready = await callTool(client, 'get_task', { task_id: taskId });
-    expect(ready).toMatchObject({ ok: true, data: { status: 'submitted', result: 'Competitor analysis complete: three rivals, pricing attached.' } });
+    const ready = await waiting;
+    expect(ready).toMatchObject({ ok: true, data: { timed_out: false, task: { status: 'submitted', result: 'Competitor analysis complete: three rivals, pricing attached.' } } });
     expect(ready.text).toContain('is submitted');
     expect(ready.text).toContain('Competitor analysis complete');
+    expect(ready.ok && ready.data.task).toEqual((await call(`/api/v1/tasks/${taskId}`, { token: owner.token })).body);
 
     const listed = await callTool(client, 'list_tasks', { status: 'submitted' });
     expect(listed).toMatchObject({ ok: true, data: { total: 1, limit: 20, offset: 0, has_more: false, data: [{ id: taskId }] } });
@@ -186,6 +199,36 @@ describe('MCP: the seed workflow through tools', () => {
     const canceled = await callTool(client, 'cancel_task', { task_id: other.ok ? other.data.id : '' });
     expect(canceled).toMatchObject({ ok: true, data: { status: 'canceled' } });
     await client.close();
+  });
+});
+
+describe('MCP: wait_for_task', () => {
+  it('says when time ran out, returns at once when the task is already there, and checks its arguments as REST does', async () => {
+    const owner = await quickAccount('ai_client');
+    const client = await mcpClient(await apiKey(owner.token));
+    const created = await callTool(client, 'create_task', seedTaskBody());
+    const taskId = created.ok ? (created.data.id as string) : '';
+
+    const started = Date.now();
+    const timedOut = await callTool(client, 'wait_for_task', { task_id: taskId, until: ['submitted'], timeout: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(timedOut).toMatchObject({ ok: true, data: { timed_out: true, task: { id: taskId, status: 'open' } } });
+    expect(timedOut.text).toContain('still open');
+
+    const already = await callTool(client, 'wait_for_task', { task_id: taskId, until: ['open'] });
+    expect(already).toMatchObject({ ok: true, data: { timed_out: false, task: { status: 'open' } } });
+
+    expect(await callTool(client, 'wait_for_task', { task_id: taskId, timeout: 31 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', details: [{ path: 'timeout' }] },
+    });
+    expect(await callTool(client, 'wait_for_task', { task_id: taskId, until: ['bogus'] })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', details: [{ path: 'until.0' }] },
+    });
+    const stranger = await mcpClient((await quickAccount('ai_client')).token);
+    expect(await callTool(stranger, 'wait_for_task', { task_id: taskId, timeout: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await Promise.all([client.close(), stranger.close()]);
   });
 });
 

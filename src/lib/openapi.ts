@@ -10,7 +10,7 @@ export const ErrorSchema = z
       details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     }),
   })
-  .openapi('Error');
+  .openapi('Error', { example: { error: { code: 'NOT_FOUND', message: 'Task not found.', request_id: 'req_3fZ8kQ2mN7pL1xVa' } } });
 
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } } as const;

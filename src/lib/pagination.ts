@@ -1,4 +1,5 @@
 /** The contract's list envelope and its `limit`/`offset` query parameters. */
+import { getOpenApiMetadata } from '@asteasolutions/zod-to-openapi';
 import { z } from '@hono/zod-openapi';
 
 export const DEFAULT_LIMIT = 20;
@@ -36,7 +37,9 @@ export function page<T>(data: T[], total: number, limit: number, offset: number)
   return { data, total, limit, offset, has_more: offset + data.length < total };
 }
 
+/** A page's example is one page holding the item's own example, so documenting an item documents its lists. */
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+  const example = getOpenApiMetadata(item).example;
   return z
     .object({
       data: z.array(item),
@@ -45,5 +48,5 @@ export function pageSchema<T extends z.ZodType>(item: T, name: string) {
       offset: z.number().int(),
       has_more: z.boolean(),
     })
-    .openapi(name);
+    .openapi(name, example === undefined ? {} : { example: page([example], 1, DEFAULT_LIMIT, 0) });
 }

@@ -24,6 +24,8 @@ export interface ToolContext {
   origin: string;
   /** Work that must outlive the response (e.g. Stripe calls made after commit). */
   waitUntil: (promise: Promise<unknown>) => void;
+  /** The HTTP request's signal: aborted when the client goes away, so a waiting tool can stop. */
+  signal?: AbortSignal;
 }
 
 export interface ToolOutcome<T> {

@@ -1,9 +1,11 @@
 /**
  * Node-side OpenAPI validation for tests running in workerd: swagger-parser (ajv) compiles code at run time,
- * which Workers forbid, so the suite posts the document here and gets the validator's verdict back.
+ * which Workers forbid, so the suite posts the document here and gets the validator's verdict back. POST / checks
+ * the document; POST /examples checks every example in it against its schema.
  */
 import http from 'node:http';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { checkExamples } from './openapi-examples';
 
 export interface NodeService {
   url: string;
@@ -16,6 +18,10 @@ export async function startOpenApiValidator(): Promise<NodeService> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     try {
       const doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (req.url === '/examples') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(checkExamples(doc)));
+        return;
+      }
       await SwaggerParser.validate(doc);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: true }));
     } catch (err) {

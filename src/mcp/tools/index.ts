@@ -1,19 +1,15 @@
-/**
- * Every tool the MCP server offers, in the order an agent uses them.
- *
- * `wait_for_task` (waitForTask) is not here yet: its service is not on this branch. It is one defineTool calling
- * that service, added to this list; nothing else changes.
- */
+/** Every tool the MCP server offers, in the order an agent uses them. */
 import type { ToolDefinition } from '../tool';
 import { getBalanceTool, listCategoriesTool } from './account';
 import { fundTaskTool } from './payments';
-import { approveTaskTool, cancelTaskTool, createTaskTool, getTaskTool, listTasksTool, requestRevisionTool } from './tasks';
+import { approveTaskTool, cancelTaskTool, createTaskTool, getTaskTool, listTasksTool, requestRevisionTool, waitForTaskTool } from './tasks';
 
 export const TOOLS: ToolDefinition[] = [
   listCategoriesTool,
   createTaskTool,
   fundTaskTool,
   getTaskTool,
+  waitForTaskTool,
   listTasksTool,
   approveTaskTool,
   requestRevisionTool,

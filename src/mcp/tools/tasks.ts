@@ -6,16 +6,19 @@ import {
   ApproveBody,
   CreateTaskBody,
   ReasonBody,
+  Status,
   TaskIdParam,
   TaskListQuery,
   TaskPageSchema,
   TaskSchema,
   toNewTaskInput,
   toTaskDto,
+  WaitTimeout,
   type TaskDto,
 } from '../../routes/tasks/schemas';
 import { approveTask, cancelTask, requestRevision } from '../../services/tasks/actions';
 import { createTask, getTask, listTasksFor } from '../../services/tasks/catalog';
+import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS, waitForTask } from '../../services/tasks/wait';
 import { defineTool, type ToolContext } from '../tool';
 
 const CLIENTS: ['ai_client', 'client'] = ['ai_client', 'client'];
@@ -66,6 +69,38 @@ export const getTaskTool = defineTool({
   async run(ctx, args) {
     const task = dto(ctx, await getTask(ctx.db, ctx.caller, args.task_id));
     return { result: task, summary: describeTask(task) };
+  },
+});
+
+export const waitForTaskTool = defineTool({
+  name: 'wait_for_task',
+  title: 'Wait for a task to change',
+  description:
+    `Wait until a task reaches one of the statuses in until (for a delivery: ["submitted", "completed", "canceled", "disputed"]), or, without until, until its status changes; ` +
+    `at most timeout seconds (1..${WAIT_MAX_SECONDS}, default ${WAIT_DEFAULT_SECONDS}). Returns at once if the task already is in one of them. ` +
+    'The result is the task as get_task shows it, with timed_out true when time ran out first: then call wait_for_task again. Use it instead of polling get_task.',
+  roles: [],
+  input: z.strictObject({
+    task_id: taskId,
+    until: z
+      .array(Status)
+      .min(1)
+      .optional()
+      .meta({ description: 'Statuses to wait for. Omitted: any change of status.', examples: [['submitted', 'completed', 'canceled', 'disputed']] }),
+    timeout: WaitTimeout,
+  }),
+  output: z.object({
+    timed_out: z.boolean().meta({ description: 'True when time ran out before the task reached a status waited for.' }),
+    task: TaskSchema,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  async run(ctx, { task_id, until, timeout }) {
+    const outcome = await waitForTask(ctx.db, ctx.caller, task_id, { until: until ?? null, timeoutMs: timeout * 1000, signal: ctx.signal });
+    const task = dto(ctx, outcome.view);
+    const summary = outcome.timedOut
+      ? `No change yet after ${timeout} s: task ${task.id} is still ${task.status}. Call wait_for_task again to keep waiting.`
+      : describeTask(task);
+    return { result: { timed_out: outcome.timedOut, task }, summary };
   },
 });
 

@@ -9,7 +9,7 @@ export const VerifyBody = z
   .strictObject({
     verified: z.boolean().default(true).openapi({ description: 'true (the default) verifies; false withdraws verification.' }),
   })
-  .openapi('VerifyProfessionalRequest');
+  .openapi('VerifyProfessionalRequest', { example: { verified: true } });
 
 export const ProfessionalSchema = z
   .object({
@@ -19,7 +19,9 @@ export const ProfessionalSchema = z
     rating: z.number().nullable(),
     completed_tasks: z.number().int(),
   })
-  .openapi('Professional');
+  .openapi('Professional', {
+    example: { id: 'usr_pro456AbCdEfGhIj', full_name: 'Sarah Miller', verified: true, rating: 4.9, completed_tasks: 12 },
+  });
 
 export function toProfessionalDto(profile: ProfessionalProfile): z.infer<typeof ProfessionalSchema> {
   return {

@@ -25,7 +25,7 @@ export const CreateApiKeyBody = z
         description: `USD, at most ${MAX_DAILY_LIMIT_USD}. What calls made with this key may commit in any trailing 24 hours: per task, the larger of its budget and what the key put into checkouts for it (403 SPENDING_LIMIT past it). Omitted or null: no limit.`,
       }),
   })
-  .openapi('CreateApiKeyRequest');
+  .openapi('CreateApiKeyRequest', { example: { name: 'research-agent production', max_task_amount: 20, daily_limit: 100 } });
 
 const limit = (description: string) => z.number().nullable().openapi({ example: 20, description });
 const maxTaskAmount = limit('USD; null when the key has no per-task limit.');
@@ -33,6 +33,15 @@ const dailyLimit = limit('USD per trailing 24 hours; null when the key has no da
 
 const id = z.string().openapi({ example: 'key_7Hq2LmN9pX4rT1vB' });
 const prefix = z.string().openapi({ example: 'ghh_Ab12Cd34', description: 'The first characters of the key, to tell keys apart.' });
+
+const keyExample = {
+  id: 'key_7Hq2LmN9pX4rT1vB',
+  name: 'research-agent production',
+  prefix: 'ghh_Ab12Cd34',
+  created_at: '2026-03-04T00:00:00Z',
+  max_task_amount: 20,
+  daily_limit: 100,
+};
 
 export const ApiKeySchema = z
   .object({
@@ -47,7 +56,7 @@ export const ApiKeySchema = z
     max_task_amount: maxTaskAmount,
     daily_limit: dailyLimit,
   })
-  .openapi('ApiKey');
+  .openapi('ApiKey', { example: { ...keyExample, last_used_at: '2026-03-05T11:30:00Z' } });
 
 export const CreatedApiKeySchema = z
   .object({
@@ -63,7 +72,7 @@ export const CreatedApiKeySchema = z
     max_task_amount: maxTaskAmount,
     daily_limit: dailyLimit,
   })
-  .openapi('CreatedApiKey');
+  .openapi('CreatedApiKey', { example: { ...keyExample, key: 'ghh_Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90' } });
 
 export const ApiKeyListSchema = pageSchema(ApiKeySchema, 'ApiKeyList');
 

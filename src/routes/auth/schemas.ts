@@ -10,14 +10,16 @@ export const RegisterBody = z
       description: '"ai_client" for AI agents, "client" for human clients, "professional" for people who do tasks.',
     }),
   })
-  .openapi('RegisterRequest');
+  .openapi('RegisterRequest', {
+    example: { email: 'agent@example.com', password: 'correct horse battery staple', full_name: 'Research Agent', role: 'ai_client' },
+  });
 
 export const LoginBody = z
   .strictObject({
     email: z.string().min(1).max(254).openapi({ example: 'agent@example.com' }),
     password: z.string().min(1).max(128),
   })
-  .openapi('LoginRequest');
+  .openapi('LoginRequest', { example: { email: 'agent@example.com', password: 'correct horse battery staple' } });
 
 export const TokenSchema = z
   .object({
@@ -25,9 +27,17 @@ export const TokenSchema = z
     token_type: z.literal('bearer'),
     expires_in: z.number().int().openapi({ example: 3600, description: 'Seconds until the token expires.' }),
   })
-  .openapi('AccessToken');
+  .openapi('AccessToken', { example: { access_token: 'eyJhbGciOiJIUzI1NiIsImtpZCI6...', token_type: 'bearer', expires_in: 3600 } });
 
 const Role = z.enum(['ai_client', 'client', 'professional', 'admin']);
+
+const registered = {
+  id: 'usr_abc123DEF456ghi7',
+  email: 'agent@example.com',
+  full_name: 'Research Agent',
+  role: 'ai_client' as const,
+  created_at: '2026-03-04T00:00:00Z',
+};
 
 export const RegisteredUserSchema = z
   .object({
@@ -37,7 +47,7 @@ export const RegisteredUserSchema = z
     role: Role,
     created_at: z.string().openapi({ example: '2026-03-04T00:00:00Z' }),
   })
-  .openapi('RegisteredUser');
+  .openapi('RegisteredUser', { example: registered });
 
 export const ProfessionalProfileSchema = z
   .object({
@@ -46,12 +56,12 @@ export const ProfessionalProfileSchema = z
     completed_tasks: z.number().int(),
     payouts_enabled: z.boolean(),
   })
-  .openapi('ProfessionalProfile');
+  .openapi('ProfessionalProfile', { example: { verified: true, rating: 4.9, completed_tasks: 12, payouts_enabled: true } });
 
 export const MeSchema = RegisteredUserSchema.extend({
   balance: z.number().openapi({ example: 0, description: 'Available balance in USD.' }),
   professional: ProfessionalProfileSchema.optional(),
-}).openapi('Me');
+}).openapi('Me', { example: { ...registered, balance: 125 } });
 
 export const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

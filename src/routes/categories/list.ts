@@ -10,7 +10,7 @@ export const CategorySchema = z
     category: Category.openapi({ example: 'business_calls' }),
     description: z.string().openapi({ example: 'Phone calls, scheduling, outreach' }),
   })
-  .openapi('Category');
+  .openapi('Category', { example: { category: 'business_calls', description: 'Phone calls, scheduling, outreach' } });
 
 const route = createRoute({
   method: 'get',

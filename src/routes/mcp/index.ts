@@ -1,13 +1,15 @@
 import { ApiError } from '../../lib/errors';
-import { errorResponses, signedIn } from '../../lib/openapi';
+import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { handleMcpRequest } from '../../mcp/server';
+import { TOOLS } from '../../mcp/tools';
+import { JsonRpcRequestSchema, JsonRpcResponseSchema } from './schemas';
 
 const DESCRIPTION =
   'The Model Context Protocol server (Streamable HTTP, stateless, JSON responses). Point an MCP client at this URL with an API key ' +
   '(Authorization: Bearer ghh_... or X-API-Key) or an access token. The body is a JSON-RPC message; send Accept: application/json, text/event-stream. ' +
-  'Tools: list_categories, create_task, get_task, list_tasks, approve_task, request_revision, cancel_task, get_balance. ' +
+  `Tools: ${TOOLS.map((tool) => tool.name).join(', ')}. ` +
   'Protocol errors are JSON-RPC errors; a tool that fails returns isError with the REST error body as its text.';
 
 /** POST /mcp serves the protocol; GET and DELETE are 405, as the spec allows a server with no sessions or streams. */
@@ -19,8 +21,9 @@ export function registerMcp(app: Router) {
     summary: 'MCP server for agents',
     description: DESCRIPTION,
     security: signedIn,
+    request: { body: jsonBody(JsonRpcRequestSchema) },
     responses: {
-      200: { description: 'A JSON-RPC response' },
+      200: json(JsonRpcResponseSchema, 'A JSON-RPC response'),
       202: { description: 'Accepted (a notification; no response body)' },
       ...errorResponses(401),
     },
@@ -34,6 +37,7 @@ export function registerMcp(app: Router) {
       requestId: c.var.requestId,
       origin: new URL(c.req.url).origin,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+      signal: c.req.raw.signal,
     }),
   );
   app.on(['GET', 'DELETE'], '/mcp', () => {

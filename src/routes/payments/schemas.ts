@@ -8,8 +8,9 @@ import type { LedgerLine, UserBalances } from '../../services/ledger';
 import type { Onboarding, Payout } from '../../services/payments/payouts';
 
 const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
-const RedirectUrl = (example: string, description: string) =>
-  z.string().min(1).max(2048).openapi({ format: 'uri', example, description });
+/** format uri, except where Stripe's {CHECKOUT_SESSION_ID} placeholder may appear: braces are not allowed in a URI. */
+const RedirectUrl = (example: string, description: string, options: { placeholder?: boolean } = {}) =>
+  z.string().min(1).max(2048).openapi({ ...(options.placeholder ? {} : { format: 'uri' }), example, description });
 
 export const CreateCheckoutBody = z
   .strictObject({
@@ -21,10 +22,18 @@ export const CreateCheckoutBody = z
     success_url: RedirectUrl(
       'https://agent.example/funded?session={CHECKOUT_SESSION_ID}',
       'Where the payer lands after paying: absolute https (plain http only on a loopback host in development). Stripe fills in {CHECKOUT_SESSION_ID}.',
+      { placeholder: true },
     ),
     cancel_url: RedirectUrl('https://agent.example/canceled', 'Where the payer lands if they leave the payment page.'),
   })
-  .openapi('CreateCheckoutRequest');
+  .openapi('CreateCheckoutRequest', {
+    example: {
+      task_id: 'task_xyz789AbCdEfGhIj',
+      amount: 50,
+      success_url: 'https://agent.example/funded?session={CHECKOUT_SESSION_ID}',
+      cancel_url: 'https://agent.example/canceled',
+    },
+  });
 
 export const CheckoutSchema = z
   .object({
@@ -41,7 +50,17 @@ export const CheckoutSchema = z
     }),
     expires_at: Instant,
   })
-  .openapi('Checkout');
+  .openapi('Checkout', {
+    example: {
+      id: 'chk_7Hq2LmN9pXs4TvWa',
+      task_id: 'task_xyz789AbCdEfGhIj',
+      amount: 50,
+      currency: 'usd',
+      status: 'pending',
+      checkout_url: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4',
+      expires_at: '2026-03-05T10:50:00Z',
+    },
+  });
 
 export function toCheckoutDto(checkout: CheckoutRow): z.infer<typeof CheckoutSchema> {
   return {
@@ -67,7 +86,7 @@ export const BalanceSchema = z
     pending_balance: z.number().openapi({ example: 0, description: 'USD on its way to you: transfers and refunds Stripe is making.' }),
     currency: z.literal('usd'),
   })
-  .openapi('Balance');
+  .openapi('Balance', { example: { available_balance: 125, escrow_balance: 45, pending_balance: 0, currency: 'usd' } });
 
 export function toBalanceDto(b: UserBalances): z.infer<typeof BalanceSchema> {
   return {
@@ -96,7 +115,19 @@ export const TransactionLineSchema = z
     simulated: z.boolean().openapi({ description: 'True in local development mode: no real money moved.' }),
     created_at: Instant,
   })
-  .openapi('TransactionLine');
+  .openapi('TransactionLine', {
+    example: {
+      transaction_id: 'txn_3fZ8kQ2mN7pL1xVa',
+      type: 'funding',
+      account: 'escrow',
+      amount: 50,
+      currency: 'usd',
+      task_id: 'task_xyz789AbCdEfGhIj',
+      description: 'Checkout chk_7Hq2LmN9pXs4TvWa paid',
+      simulated: false,
+      created_at: '2026-03-04T11:02:00Z',
+    },
+  });
 
 export const TransactionPageSchema = pageSchema(TransactionLineSchema, 'TransactionLinePage');
 
@@ -119,7 +150,7 @@ export const ConnectBody = z
     return_url: RedirectUrl('https://pro.example/payouts/ready', 'Where Stripe sends the professional after onboarding. Defaults to a page of this API.').optional(),
     refresh_url: RedirectUrl('https://pro.example/payouts/retry', 'Where Stripe sends them if the link expired. Defaults to a page of this API.').optional(),
   })
-  .openapi('ConnectRequest');
+  .openapi('ConnectRequest', { example: { return_url: 'https://pro.example/payouts/ready', refresh_url: 'https://pro.example/payouts/retry' } });
 
 export const OnboardingSchema = z
   .object({
@@ -127,7 +158,9 @@ export const OnboardingSchema = z
     account_id: z.string().openapi({ example: 'acct_1Q2w3E4r5T6y7U8i' }),
     payouts_enabled: z.boolean().openapi({ description: 'True once Stripe lets this account be paid; /auth/me shows it too.' }),
   })
-  .openapi('ConnectOnboarding');
+  .openapi('ConnectOnboarding', {
+    example: { url: 'https://connect.stripe.com/setup/e/acct_1Q2w3E4r5T6y7U8i/AbCd1234', account_id: 'acct_1Q2w3E4r5T6y7U8i', payouts_enabled: false },
+  });
 
 export const toOnboardingDto = (o: Onboarding): z.infer<typeof OnboardingSchema> => ({
   url: o.url,
@@ -144,7 +177,9 @@ export const PayoutSchema = z
     destination: z.string().openapi({ example: 'acct_1Q2w3E4r5T6y7U8i', description: 'Your Stripe connected account.' }),
     created_at: Instant,
   })
-  .openapi('Payout');
+  .openapi('Payout', {
+    example: { id: 'pay_9Kd3Wq7ZmT2xLp4R', amount: 148.5, currency: 'usd', status: 'pending', destination: 'acct_1Q2w3E4r5T6y7U8i', created_at: '2026-03-06T08:00:00Z' },
+  });
 
 export const toPayoutDto = (p: Payout): z.infer<typeof PayoutSchema> => ({
   id: p.id,

@@ -9,6 +9,7 @@ import { registerGetTask } from './get';
 import { registerListTasks } from './list';
 import { registerRequestRevision } from './request-revision';
 import { registerSubmitTask } from './submit';
+import { registerWaitForTask } from './wait';
 
 /** Mounted at /api/v1. */
 export function tasksRouter() {
@@ -17,6 +18,7 @@ export function tasksRouter() {
   registerListTasks(router);
   registerGetTask(router);
   registerTaskEvents(router);
+  registerWaitForTask(router);
   registerAcceptTask(router);
   registerSubmitTask(router);
   registerApproveTask(router);

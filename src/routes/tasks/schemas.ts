@@ -9,6 +9,8 @@ import { DeliveryUrl } from '../webhook-endpoints/schemas';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
 import { taskObject } from '../../services/tasks/task-object';
+import { CREATE_TASK_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
+import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
 export const Status = z.enum(TASK_STATUSES);
@@ -42,7 +44,7 @@ export const CreateTaskBody = z
       .refine((v) => Date.parse(v) > Date.now(), 'Must be in the future.')
       .nullable()
       .optional()
-      .openapi({ example: '2026-03-10T17:00:00Z', description: 'ISO 8601; in the future.' }),
+      .openapi({ example: CREATE_TASK_EXAMPLE.deadline, description: 'ISO 8601; in the future.' }),
   })
   // Run whenever the two fields themselves are well-formed, so their error shows up next to any others.
   .refine((v) => !isLocal(v) || (v.location ?? null) !== null, {
@@ -55,7 +57,7 @@ export const CreateTaskBody = z
     message: 'Must be absent or null when location_type is "remote".',
     when: (p) => isRemote(p.value) && (location(p.value) == null || typeof location(p.value) === 'string'),
   })
-  .openapi('CreateTaskRequest');
+  .openapi('CreateTaskRequest', { example: CREATE_TASK_EXAMPLE });
 
 /**
  * POST /api/v1/tasks: the fields above and an optional callback_url. REST only, because the secret that signs the
@@ -69,7 +71,7 @@ export const CreateTaskRequest = CreateTaskBody.safeExtend({
       description:
         "Also POST this task's events here (every type), signed with the account's callback secret, which the response returns. https on a public host in production.",
     }),
-}).openapi('CreateTaskRequest');
+}).openapi('CreateTaskRequest', { example: CREATE_TASK_EXAMPLE });
 
 /** A validated create body as the service's input (REST and the MCP create_task tool both go through this). */
 export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskInput {
@@ -95,6 +97,44 @@ export const MarketplaceQuery = PageQuery.extend({
   location_type: LocationType.optional().openapi({ param: { name: 'location_type', in: 'query' } }),
 });
 
+/**
+ * GET /tasks/{id}/wait: `until` is a comma-separated list of statuses (an unknown or empty name is refused by
+ * name, not ignored); `timeout` is whole seconds. The MCP tool takes the same timeout and a JSON list of Status.
+ */
+export const WaitTimeout = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(WAIT_MAX_SECONDS)
+  .default(WAIT_DEFAULT_SECONDS)
+  .openapi({ description: `Seconds to wait at most: 1..${WAIT_MAX_SECONDS}, default ${WAIT_DEFAULT_SECONDS}.`, example: WAIT_DEFAULT_SECONDS });
+
+const STATUS_NAMES: readonly string[] = TASK_STATUSES;
+
+const WaitUntil = z
+  .string()
+  .transform((text, ctx) => {
+    const names = text.split(',').map((name) => name.trim());
+    const unknown = names.filter((name) => !STATUS_NAMES.includes(name));
+    if (unknown.length > 0) {
+      const listed = unknown.map((name) => `"${name}"`).join(', ');
+      ctx.addIssue({ code: 'custom', message: `Not a task status: ${listed}. Use ${TASK_STATUSES.join(', ')}, separated by commas.` });
+      return z.NEVER;
+    }
+    return [...new Set(names)] as z.infer<typeof Status>[];
+  })
+  .optional()
+  .openapi({
+    param: { name: 'until', in: 'query' },
+    description: `Statuses to wait for, comma-separated (${TASK_STATUSES.join(', ')}). Absent: wait for any change of status.`,
+    example: 'submitted,completed,canceled',
+  });
+
+export const WaitQuery = z.object({
+  until: WaitUntil,
+  timeout: WaitTimeout.openapi({ param: { name: 'timeout', in: 'query' } }),
+});
+
 const AttachmentSchema = z.strictObject({
   name: z.string().trim().min(1).max(255).openapi({ example: 'confirmation.pdf' }),
   url: z
@@ -112,7 +152,7 @@ export const SubmitBody = z
       example: { appointment_at: '2026-03-12T09:30:00-05:00', confirmation: 'A-1043' },
     }),
   })
-  .openapi('SubmitWorkRequest');
+  .openapi('SubmitWorkRequest', { example: SUBMIT_EXAMPLE });
 
 export const ApproveBody = z
   .strictObject({
@@ -120,18 +160,18 @@ export const ApproveBody = z
     review: z.string().trim().min(1).max(2000).optional().openapi({ example: 'Fast and precise.' }),
   })
   .refine((v) => v.review === undefined || v.rating !== undefined, { path: ['rating'], message: 'A review needs a rating.' })
-  .openapi('ApproveRequest');
+  .openapi('ApproveRequest', { example: { rating: 5, review: 'Fast and precise.' } });
 
 export const ReasonBody = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).openapi({ example: 'Please also confirm the insurance details.' }) })
-  .openapi('ReasonRequest');
+  .openapi('ReasonRequest', { example: { reason: 'Please also confirm the insurance details.' } });
 
 export const ResolveBody = z
   .strictObject({
     outcome: z.enum(['release', 'refund']).openapi({ description: 'release: pay the professional (completed); refund: return the escrow (canceled).' }),
     note: z.string().trim().min(1).max(2000).optional(),
   })
-  .openapi('ResolveDisputeRequest');
+  .openapi('ResolveDisputeRequest', { example: { outcome: 'release', note: 'The call log shows the appointment was booked.' } });
 
 const DeliverableSchema = z.object({
   id: z.string().openapi({ example: 'sub_4kT9wQ2mZ7pL1xVa' }),
@@ -175,7 +215,7 @@ export const TaskSchema = z
     created_at: Instant,
     updated_at: Instant,
   })
-  .openapi('Task');
+  .openapi('Task', { example: TASK_EXAMPLE });
 
 export type TaskDto = z.infer<typeof TaskSchema>;
 
@@ -200,7 +240,7 @@ export const TaskEventSchema = z
     at: Instant,
     note: z.string().nullable(),
   })
-  .openapi('TaskEvent');
+  .openapi('TaskEvent', { example: TASK_EVENT_EXAMPLE });
 
 export function toTaskDto(view: TaskView): TaskDto {
   return taskObject(view);

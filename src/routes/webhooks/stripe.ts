@@ -9,11 +9,28 @@ const EventAck = z
     received: z.literal(true),
     duplicate: z.boolean().openapi({ description: 'True when this event id was processed before; nothing changed.' }),
   })
-  .openapi('StripeEventAck');
+  .openapi('StripeEventAck', { example: { received: true, duplicate: false } });
 
 const StripeEvent = z
-  .looseObject({ id: z.string().openapi({ example: 'evt_1Q...' }), type: z.string().openapi({ example: 'checkout.session.completed' }) })
-  .openapi('StripeEvent');
+  .looseObject({ id: z.string().openapi({ example: 'evt_1Q2w3E4r5T6y7U8i' }), type: z.string().openapi({ example: 'checkout.session.completed' }) })
+  .openapi('StripeEvent', {
+    example: {
+      id: 'evt_1Q2w3E4r5T6y7U8i',
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: 1772621000,
+      data: {
+        object: {
+          id: 'cs_test_a1B2c3D4',
+          object: 'checkout.session',
+          payment_status: 'paid',
+          amount_total: 5000,
+          client_reference_id: 'task_xyz789AbCdEfGhIj',
+          metadata: { task_id: 'task_xyz789AbCdEfGhIj', checkout_id: 'chk_7Hq2LmN9pXs4TvWa' },
+        },
+      },
+    },
+  });
 
 /**
  * Documented, not validated by schema: the signature covers the exact bytes, so the body is read raw and only

@@ -1,0 +1,93 @@
+/**
+ * /llms.txt: the API explained in plain text for a language model that has to use it (the llmstxt.org layout: a
+ * title, a one-paragraph summary, then sections). Lists that exist in code (categories, statuses, MCP tools,
+ * error codes) are passed in from where the API itself reads them, so this page cannot drift from the API.
+ */
+import type { TaskStatus } from '../db/queries/tasks';
+
+export interface LlmsTxtInput {
+  origin: string;
+  categories: readonly { category: string; description: string }[];
+  statuses: readonly TaskStatus[];
+  tools: readonly { name: string; description: string }[];
+  errors: Readonly<Record<string, number>>;
+  waitDefaultSeconds: number;
+  waitMaxSeconds: number;
+  /** This deployment's settings, so the numbers quoted are the ones that apply. */
+  platformFeePercent: number;
+  autoApproveDays: number;
+  tokenTtlSeconds: number;
+}
+
+const statusMeaning = (input: LlmsTxtInput): Record<TaskStatus, string> => ({
+  open: 'posted; listed for verified professionals once funded; the owner may cancel it (escrow refunded)',
+  in_progress: 'a professional accepted it and is working (also after a revision request)',
+  submitted: 'work delivered: `result` holds the latest text, `deliverables` every submission; approve it or request a revision',
+  completed: `approved (by the owner, by the platform after ${input.autoApproveDays} days without review, or by an admin); escrow released to the professional`,
+  canceled: 'withdrawn by the owner, past its deadline while open, or refunded by an admin; escrow refunded',
+  disputed: 'the owner or the professional disputed it; an admin resolves it (release or refund)',
+});
+
+export function renderLlmsTxt(input: LlmsTxtInput): string {
+  const { origin } = input;
+  const meaning = statusMeaning(input);
+  return `# GoHireHumans API
+
+> GoHireHumans lets AI agents hire verified human professionals for work that needs a person: phone calls, errands, in-person inspections, research, writing, transcription. An agent posts a task, funds it into escrow through Stripe Checkout, waits for a professional to deliver, reads the result and approves it, which pays the professional.
+
+Base URL: ${origin}. JSON in and out, snake_case fields. Money is US dollars as a JSON number with at most 2 decimals (at most 100000 per task). Times are ISO 8601 UTC (2026-03-10T17:00:00Z). Lists return { data, total, limit, offset, has_more } with limit 1..100 (default 20) and offset >= 0. Production answers HTTPS requests only.
+
+## Authentication
+
+Two kinds of credential; send one per request.
+
+- Access token (JWT): POST /auth/register { "email", "password" (8..128 characters), "full_name", "role": "ai_client" } (role "client" for a person), then POST /auth/login { "email", "password" } -> { "access_token", "token_type": "bearer", "expires_in" }. Send "Authorization: Bearer <access_token>". Tokens expire after ${input.tokenTtlSeconds} seconds: log in again.
+- API key (best for agents): signed in, POST /api/v1/api-keys { "name", "max_task_amount"?, "daily_limit"? } -> { "key": "ghh_..." }, shown once. Send "Authorization: Bearer ghh_..." or "X-API-Key: ghh_...". Keys do not expire; revoke with DELETE /api/v1/api-keys/{id}. The optional limits (USD) bound what calls made with the key may commit: over them, 403 SPENDING_LIMIT.
+- GET /auth/me shows the account and its available balance.
+
+## Workflow
+
+1. GET /api/v1/categories (no sign-in): pick a category.
+2. POST /api/v1/tasks { "title", "description", "category", "location_type": "remote" | "local", "location" (required when local), "budget_amount", "budget_type": "fixed" | "hourly", "deadline"? } -> 201, the task: status open, funding.status unfunded.
+3. Fund it: POST /api/v1/payments/checkout { "task_id", "amount", "success_url", "cancel_url" } -> 201 { "checkout_url", "expires_at", ... }. Whoever pays opens checkout_url (Stripe Checkout). Once paid, the task's funding.status is funded and verified professionals see it.
+4. A verified professional accepts it (status in_progress) and submits the work (status submitted; result holds the text, deliverables every submission with attachments and data).
+5. Wait instead of polling: GET /api/v1/tasks/{id}/wait?until=submitted,completed,canceled,disputed&timeout=${input.waitDefaultSeconds} answers as soon as the task is in one of those statuses (at once if it already is), or after timeout seconds (1..${input.waitMaxSeconds}, default ${input.waitDefaultSeconds}), with the task object. Header X-Wait-Timed-Out: false when the status was reached, true when time ran out (call it again). Without until it answers on any change of status. GET /api/v1/tasks/{id} reads the task at any time.
+6. Review the result, then one of:
+   - POST /api/v1/tasks/{id}/approve { "rating"? (1..5), "review"? }: completed; the escrow is released to the professional (less the ${input.platformFeePercent}% platform fee).
+   - POST /api/v1/tasks/{id}/request-revision { "reason" }: back to in_progress; the professional submits again.
+   - POST /api/v1/tasks/{id}/dispute { "reason" }: disputed; an admin resolves it by releasing or refunding the escrow.
+   An open task nobody accepted can be withdrawn: POST /api/v1/tasks/{id}/cancel (escrow refunded).
+
+Other reads: GET /api/v1/tasks (your tasks; filters status, category), GET /api/v1/tasks/{id}/events (history), GET /api/v1/payments/balance, GET /api/v1/payments/transactions.
+Retries: send an "Idempotency-Key" header (1..255 characters) on POSTs under /api/v1; the same key and body within 24 hours returns the first answer and does nothing again.
+
+## Categories
+
+Use these exact strings for the category field:
+
+${input.categories.map((c) => `- ${c.category}: ${c.description}`).join('\n')}
+
+## Task statuses
+
+${input.statuses.map((s) => `- ${s}: ${meaning[s]}`).join('\n')}
+
+## MCP server
+
+POST ${origin}/mcp speaks the Model Context Protocol (Streamable HTTP, stateless, JSON responses) with the same credentials as the REST API (an API key is best). Client configuration: { "mcpServers": { "gohirehumans": { "type": "http", "url": "${origin}/mcp", "headers": { "Authorization": "Bearer ghh_..." } } } }. Tools take the REST API's fields and return its objects:
+
+${input.tools.map((t) => `- ${t.name}: ${t.description}`).join('\n')}
+
+## Errors
+
+Every error has one shape: { "error": { "code": "VALIDATION_ERROR", "message": "a sentence", "request_id": "req_...", "details": [ { "path": "budget_amount", "message": "..." } ] } }. details is present when fields are at fault. A task that is not yours is 404, like one that does not exist. A move the task's status does not allow is 409 INVALID_STATE, naming the current status. An MCP tool that fails returns isError with this body as its text.
+
+Codes: ${Object.entries(input.errors)
+    .map(([code, status]) => `${code} (${status})`)
+    .join(', ')}.
+
+## Reference
+
+- [OpenAPI 3.1 document](${origin}/openapi.json): every route, with schemas and examples
+- [API docs](${origin}/docs): the same, as a page
+`;
+}

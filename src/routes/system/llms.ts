@@ -1,0 +1,45 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { TASK_STATUSES } from '../../db/schema';
+import { ERROR_STATUS } from '../../lib/errors';
+import { renderLlmsTxt } from '../../lib/llms-txt';
+import { errorResponses } from '../../lib/openapi';
+import type { Router } from '../../lib/router';
+import { TOOLS } from '../../mcp/tools';
+import { platformFeeBps } from '../../services/payments/config';
+import { autoApproveDays } from '../../services/tasks/scheduled-jobs';
+import { CATEGORIES } from '../../services/tasks/categories';
+import { tokenTtlSeconds } from '../../services/tokens';
+import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
+
+const route = createRoute({
+  method: 'get',
+  path: '/llms.txt',
+  tags: ['System'],
+  summary: 'The API explained for language models',
+  description: 'Plain text (llmstxt.org): what the service is, authentication, the task workflow, categories, statuses, the MCP server and its tools, errors. No sign-in needed.',
+  responses: {
+    200: {
+      description: 'The text',
+      content: { 'text/plain': { schema: z.string().openapi({ example: '# GoHireHumans API\n\n> GoHireHumans lets AI agents hire verified human professionals ...\n' }) } },
+    },
+    ...errorResponses(),
+  },
+});
+
+export function registerLlmsTxt(router: Router) {
+  router.openapi(route, (c) => {
+    const text = renderLlmsTxt({
+      origin: new URL(c.req.url).origin,
+      categories: CATEGORIES,
+      statuses: TASK_STATUSES,
+      tools: TOOLS,
+      errors: ERROR_STATUS,
+      waitDefaultSeconds: WAIT_DEFAULT_SECONDS,
+      waitMaxSeconds: WAIT_MAX_SECONDS,
+      platformFeePercent: platformFeeBps(c.env) / 100,
+      autoApproveDays: autoApproveDays(c.env),
+      tokenTtlSeconds: tokenTtlSeconds(c.env),
+    });
+    return c.text(text, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  });
+}
