@@ -4,6 +4,7 @@ import { TASK_STATUSES } from '../src/db/schema';
 import { ERROR_STATUS } from '../src/lib/errors';
 import { TOOLS } from '../src/mcp/tools';
 import { BASE, call } from './support/api';
+import { WEBHOOK_EVENT_TYPES } from '../src/services/webhooks/event-types';
 
 describe('GET /llms.txt', () => {
   it('answers plain UTF-8 text without sign-in', async () => {
@@ -22,6 +23,11 @@ describe('GET /llms.txt', () => {
     expect(TOOLS.map((t) => t.name)).toContain('wait_for_task');
     for (const tool of TOOLS) expect(text).toContain(`- ${tool.name}: ${tool.description}`);
     for (const [code, status] of Object.entries(ERROR_STATUS)) expect(text).toContain(`${code} (${status})`);
+    expect(WEBHOOK_EVENT_TYPES).toContain('task.submitted');
+    for (const type of WEBHOOK_EVENT_TYPES) expect(text).toContain(`"${type}"`);
+    for (const phrase of ['POST /api/v1/webhook-endpoints', 'GoHireHumans-Signature: t=', 'callback_url', 'GoHireHumans-Event-Id']) {
+      expect(text).toContain(phrase);
+    }
   });
 
   it('explains auth, the workflow through waiting, the error shape, and links the machine-readable docs', async () => {

@@ -1,7 +1,7 @@
 /**
  * /llms.txt: the API explained in plain text for a language model that has to use it (the llmstxt.org layout: a
  * title, a one-paragraph summary, then sections). Lists that exist in code (categories, statuses, MCP tools,
- * error codes) are passed in from where the API itself reads them, so this page cannot drift from the API.
+ * event types, error codes) are passed in from where the API itself reads them, so this page cannot drift from the API.
  */
 import type { TaskStatus } from '../db/queries/tasks';
 
@@ -11,6 +11,7 @@ export interface LlmsTxtInput {
   statuses: readonly TaskStatus[];
   tools: readonly { name: string; description: string }[];
   errors: Readonly<Record<string, number>>;
+  eventTypes: readonly string[];
   waitDefaultSeconds: number;
   waitMaxSeconds: number;
   /** This deployment's settings, so the numbers quoted are the ones that apply. */
@@ -60,6 +61,10 @@ Two kinds of credential; send one per request.
 
 Other reads: GET /api/v1/tasks (your tasks; filters status, category), GET /api/v1/tasks/{id}/events (history), GET /api/v1/payments/balance, GET /api/v1/payments/transactions.
 Retries: send an "Idempotency-Key" header (1..255 characters) on POSTs under /api/v1; the same key and body within 24 hours returns the first answer and does nothing again.
+
+## Event webhooks
+
+Instead of waiting, you can be called: POST /api/v1/webhook-endpoints { "url" (https, public host), "events": [${input.eventTypes.map((t) => `"${t}"`).join(', ')}] } -> 201 with "secret": "whsec_..." (shown once), or give a task "callback_url" when you create it (its events are signed with the account's callback_secret, returned in that response). Each event is a POST of { "id", "type", "created_at", "data": { "task", "previous_status" } }, signed in the header GoHireHumans-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>; verify it and reject timestamps older than 5 minutes. Answer 2xx quickly; anything else is retried with backoff for more than 24 hours. Deduplicate on the GoHireHumans-Event-Id header. Delivery attempts: GET /api/v1/webhook-endpoints/{id}/deliveries.
 
 ## Categories
 

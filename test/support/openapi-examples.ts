@@ -3,8 +3,15 @@
  * type or parameter, the schema beside it), with Ajv's draft 2020-12 validator and its formats. Ajv compiles
  * code at run time, which workerd forbids, hence Node.
  */
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type Ajv2020Type from 'ajv/dist/2020.js';
+import type addFormatsType from 'ajv-formats';
+
+// Loaded with Node's own resolution: vitest.config.ts applies wrangler.toml's [alias] (which stubs Ajv out of the
+// Worker) to every module vite loads, this Node-side one included.
+const require = createRequire(import.meta.url);
+const Ajv2020 = require('ajv/dist/2020.js').default as typeof Ajv2020Type;
+const addFormats = require('ajv-formats').default as typeof addFormatsType;
 
 type Json = Record<string, any>;
 
@@ -29,7 +36,7 @@ function anchorRefs(value: unknown): unknown {
 
 export function checkExamples(doc: Json): { checked: number; failures: ExampleFailure[] } {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
+  addFormats(ajv);
   ajv.addSchema(anchorRefs({ components: { schemas: doc.components?.schemas ?? {} } }) as Json, 'openapi');
   const failures: ExampleFailure[] = [];
   let checked = 0;

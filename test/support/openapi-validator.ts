@@ -18,12 +18,8 @@ export async function startOpenApiValidator(): Promise<NodeService> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     try {
       const doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      if (req.url === '/examples') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(checkExamples(doc)));
-        return;
-      }
-      await SwaggerParser.validate(doc);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: true }));
+      const verdict = req.url === '/examples' ? checkExamples(doc) : (await SwaggerParser.validate(doc), { valid: true });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(verdict));
     } catch (err) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: false, error: String(err) }));
     }

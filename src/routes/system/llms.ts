@@ -9,6 +9,7 @@ import { platformFeeBps } from '../../services/payments/config';
 import { autoApproveDays } from '../../services/tasks/scheduled-jobs';
 import { CATEGORIES } from '../../services/tasks/categories';
 import { tokenTtlSeconds } from '../../services/tokens';
+import { WEBHOOK_EVENT_TYPES } from '../../services/webhooks/event-types';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
 
 const route = createRoute({
@@ -16,7 +17,7 @@ const route = createRoute({
   path: '/llms.txt',
   tags: ['System'],
   summary: 'The API explained for language models',
-  description: 'Plain text (llmstxt.org): what the service is, authentication, the task workflow, categories, statuses, the MCP server and its tools, errors. No sign-in needed.',
+  description: 'Plain text (llmstxt.org): what the service is, authentication, the task workflow, categories, statuses, the MCP server and its tools, event webhooks, errors. No sign-in needed.',
   responses: {
     200: {
       description: 'The text',
@@ -34,6 +35,7 @@ export function registerLlmsTxt(router: Router) {
       statuses: TASK_STATUSES,
       tools: TOOLS,
       errors: ERROR_STATUS,
+      eventTypes: WEBHOOK_EVENT_TYPES,
       waitDefaultSeconds: WAIT_DEFAULT_SECONDS,
       waitMaxSeconds: WAIT_MAX_SECONDS,
       platformFeePercent: platformFeeBps(c.env) / 100,

@@ -46,7 +46,21 @@ export const CreateWebhookEndpointBody = z
       .openapi({ example: ['task.submitted', 'task.completed'], description: 'The event types to receive; at least one.' }),
     description: z.string().trim().min(1).max(500).nullable().optional().openapi({ example: 'Research agent, production' }),
   })
-  .openapi('CreateWebhookEndpointRequest');
+  .openapi('CreateWebhookEndpointRequest', {
+    example: {
+      url: 'https://agent.example.com/hooks/gohirehumans',
+      events: ['task.submitted', 'task.completed'],
+      description: 'Research agent, production',
+    },
+  });
+
+const ENDPOINT_EXAMPLE = {
+  id: 'whe_4Rk8sQ1mZ7pL2xVb',
+  url: 'https://agent.example.com/hooks/gohirehumans',
+  events: ['task.submitted', 'task.completed'],
+  description: 'Research agent, production',
+  created_at: '2026-03-10T17:00:00Z',
+};
 
 const endpointFields = {
   id,
@@ -56,8 +70,10 @@ const endpointFields = {
   created_at: Instant,
 };
 
-export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEndpoint');
-export const CreatedWebhookEndpointSchema = z.object({ ...endpointFields, secret }).openapi('CreatedWebhookEndpoint');
+export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEndpoint', { example: ENDPOINT_EXAMPLE });
+export const CreatedWebhookEndpointSchema = z
+  .object({ ...endpointFields, secret })
+  .openapi('CreatedWebhookEndpoint', { example: { ...ENDPOINT_EXAMPLE, secret: 'whsec_9fK2mQ7pL1xVa3Rk8sQ1mZ7pL2xVbN4c' } });
 export const WebhookEndpointListSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
 
 export const WebhookEndpointIdParam = z.object({
@@ -81,7 +97,21 @@ export const DeliveryAttemptSchema = z
     attempted_at: Instant,
     next_retry_at: Instant.nullable().openapi({ example: '2026-03-10T17:01:00Z' }),
   })
-  .openapi('WebhookDeliveryAttempt');
+  .openapi('WebhookDeliveryAttempt', {
+    example: {
+      delivery_id: 'del_2Hq7LmN9pX4rT1vB',
+      event_id: 'evt_8hV2kQ9mN3pL5xWa',
+      event_type: 'task.completed',
+      task_id: 'task_xyz789AbCdEfGhIj',
+      attempt: 1,
+      state: 'failed',
+      status_code: 500,
+      error: null,
+      duration_ms: 84,
+      attempted_at: '2026-03-10T17:00:00Z',
+      next_retry_at: '2026-03-10T17:01:00Z',
+    },
+  });
 
 export const DeliveryAttemptListSchema = pageSchema(DeliveryAttemptSchema, 'WebhookDeliveryAttemptList');
 
