@@ -4,14 +4,8 @@ import { randomString } from '../../src/lib/ids';
 import { call } from './api';
 import type { TestAccount } from './accounts';
 
-export interface Received {
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-  at: number;
-  status: number;
-}
+/** Type only: the receiver itself runs in Node (global setup), this module inside workerd. */
+import type { ReceivedRequest as Received } from './webhook-receiver';
 
 /** A path of the receiver no other test uses, and its full URL. */
 export function receiverPath(): { path: string; url: string } {
