@@ -66,6 +66,14 @@ describe('POST /api/v1/tasks validation', () => {
     const res = await post('/api/v1/tasks', owner.token, { title: '', category: 'x', location_type: 'local', budget_amount: 0 });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(expect.arrayContaining(['title', 'description', 'category', 'budget_amount', 'budget_type', 'location']));
+    expect(res.body.error.message).toMatch(/^Invalid request body: check .*category/);
+  });
+
+  it('names the part of the request at fault in the message', async () => {
+    const owner = await quickAccount();
+    const query = await call('/api/v1/tasks?limit=0', { token: owner.token });
+    expect(query.status).toBe(400);
+    expect(query.body.error.message).toBe('Invalid query parameters: check limit.');
   });
 
   it('accepts the boundaries: 0.01 and 100000 USD, a deadline with an offset', async () => {

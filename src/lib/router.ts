@@ -24,11 +24,21 @@ export function issuesToDetails(issues: readonly Issue[]): ErrorDetail[] {
   });
 }
 
+/** How a message names the part of the request that failed (the validator's targets, and MCP tool arguments). */
+const PART_NAMES: Record<string, string> = {
+  json: 'request body',
+  form: 'request body',
+  query: 'query parameters',
+  param: 'path parameters',
+  header: 'headers',
+  cookie: 'cookies',
+};
+
 /** A schema failure as the 400 VALIDATION_ERROR every caller gets: `target` says what was invalid (json, query, arguments). */
 export function validationError(target: string, issues: readonly Issue[]): ApiError {
   const details = issuesToDetails(issues);
   const fields = [...new Set(details.map((d) => d.path))].join(', ');
-  return new ApiError('VALIDATION_ERROR', `Invalid ${target}: check ${fields}.`, { details });
+  return new ApiError('VALIDATION_ERROR', `Invalid ${PART_NAMES[target] ?? target}: check ${fields}.`, { details });
 }
 
 /** The one validation hook: every request schema failure becomes a 400 VALIDATION_ERROR naming the fields. */
