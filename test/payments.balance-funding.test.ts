@@ -15,6 +15,7 @@ import { withDb } from './support/db';
 import { act, balanceOf, payableProfessional, pendingCall } from './support/payments';
 import { fake, fakeRequests } from './support/stripe';
 import { createTask, daysFromNow, fundTask, quickAccount, quickVerifiedProfessional } from './support/tasks';
+import { callTool, mcpClient } from './support/mcp';
 import { createEndpoint, parsed, receiverPath, waitForRequests } from './support/webhooks';
 
 const server = concurrentDatabase();
@@ -214,6 +215,22 @@ describe('funding from the balance: refusals', () => {
     // A JWT carries no key limits.
     expect((await fundFromBalance(owner, big.id, 25)).status).toBe(200);
     expect(await balanceOf(owner)).toMatchObject({ available_balance: 5, escrow_balance: 55 });
+    await expectLedgerInvariants();
+  });
+});
+
+describe('MCP: fund_task_from_balance', () => {
+  it('funds through the same service, and fails with the REST error body when the balance is short', async () => {
+    const owner = await clientWithBalance(20);
+    const client = await mcpClient(owner.token);
+    const task = await createTask(owner, { budget_amount: 15 });
+    const short = await callTool(client, 'fund_task_from_balance', { task_id: task.id, amount: 25 });
+    expect(short.ok).toBe(false);
+    expect(!short.ok && short.error).toMatchObject({ code: 'INSUFFICIENT_BALANCE', details: [{ path: 'amount', message: 'available_balance is 20.00 USD' }] });
+    const funded = await callTool(client, 'fund_task_from_balance', { task_id: task.id, amount: 15 });
+    expect(funded.ok && funded.data).toMatchObject({ id: task.id, funding: { status: 'funded', escrow_amount: 15 } });
+    expect(await balanceOf(owner)).toMatchObject({ available_balance: 5, escrow_balance: 15 });
+    await client.close();
     await expectLedgerInvariants();
   });
 });
