@@ -17,6 +17,7 @@ const EXPECTED_TOOLS = [
   'list_categories',
   'create_task',
   'fund_task',
+  'fund_task_from_balance',
   'get_task',
   'wait_for_task',
   'list_tasks',

@@ -27,7 +27,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Not allowed (FORBIDDEN, SPENDING_LIMIT)',
   404: 'Not found, or not yours (NOT_FOUND)',
   405: 'Method not allowed here (METHOD_NOT_ALLOWED); see Allow',
-  409: 'Conflict with the current state (CONFLICT, INVALID_STATE, EMAIL_TAKEN)',
+  409: 'Conflict with the current state (CONFLICT, INVALID_STATE, EMAIL_TAKEN, INSUFFICIENT_BALANCE)',
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   422: 'Idempotency-Key reused with another body (IDEMPOTENCY_MISMATCH)',
   429: 'Too many requests (RATE_LIMITED); see Retry-After',

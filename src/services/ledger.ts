@@ -9,7 +9,8 @@
  *                           The only account allowed below zero.
  *   escrow:<task>           a task's funded money, owned by the task's client.
  *   available:<user>        money owed to a user and free to move: a professional's earnings not yet paid out,
- *                           a client's overfunding returned.
+ *                           a client's refund that Stripe failed, a balance-funded escrow refunded. A client
+ *                           spends it on tasks (balance funding); an operator records its return by other means.
  *   pending_payout:<user>   a professional's earnings on their way to their connected account (transfer in flight).
  *   pending_refund:<task>   a refund in flight back to the task's client.
  *   platform:fees           the platform's fee income.
@@ -48,7 +49,9 @@ export type LedgerTransactionKind =
   | 'refund' // escrow -> pending_refund (cancel, expiry, dispute refund)
   | 'transfer' // available -> pending_payout (a transfer to the connected account is on its way)
   | 'settlement' // pending_* -> Stripe (Stripe accepted the refund or transfer)
-  | 'reversal'; // money back from Stripe: a refused transfer (pending_payout -> available), a failed refund (Stripe -> available)
+  | 'reversal' // money back from Stripe: a refused transfer (pending_payout -> available), a failed refund (Stripe -> available)
+  | 'balance_funding' // client's available -> escrow (a task funded from the balance; a refund returns it there)
+  | 'manual_return'; // available -> Stripe (an operator returned the balance outside the platform, e.g. a bank transfer)
 
 export const STRIPE_EXTERNAL: LedgerAccount = { id: 'external:stripe', kind: 'external_stripe', userId: null, taskId: null };
 export const PLATFORM_FEES: LedgerAccount = { id: 'platform:fees', kind: 'platform_fees', userId: null, taskId: null };
@@ -163,7 +166,7 @@ export async function post(tx: Tx, posting: Posting): Promise<PostResult> {
 }
 
 export interface UserBalances {
-  /** Free to move: a professional's earnings not paid out, a client's returned overfunding. */
+  /** Free to move: a professional's earnings not paid out, a client's money back from a failed or balance refund. */
   availableCents: number;
   /** In escrow for the user's tasks. */
   escrowCents: number;

@@ -1,4 +1,4 @@
-import { count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../schema';
 
@@ -36,6 +36,19 @@ export async function insertEntries(db: Db | Tx, entries: NewLedgerEntry[]): Pro
 export async function lockAccountBalance(tx: Tx, id: string): Promise<number | null> {
   const [row] = await tx.select({ cents: ledgerAccounts.balanceCents }).from(ledgerAccounts).where(eq(ledgerAccounts.id, id)).for('update');
   return row?.cents ?? null;
+}
+
+/**
+ * What a kind of transaction put into an account, one row per transaction, oldest first: e.g. the balance fundings
+ * of a task's escrow, each of which a refund returns on its own.
+ */
+export async function listCreditsOfKind(db: Db | Tx, accountId: string, kind: string): Promise<{ transactionId: string; amountCents: number }[]> {
+  return db
+    .select({ transactionId: ledgerTransactions.id, amountCents: ledgerEntries.amountCents })
+    .from(ledgerEntries)
+    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+    .where(and(eq(ledgerEntries.accountId, accountId), eq(ledgerTransactions.kind, kind), sql`${ledgerEntries.amountCents} > 0`))
+    .orderBy(ledgerEntries.id);
 }
 
 export async function findAccounts(db: Db | Tx, ids: string[]): Promise<LedgerAccountRow[]> {

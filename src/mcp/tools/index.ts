@@ -1,13 +1,14 @@
 /** Every tool the MCP server offers, in the order an agent uses them. */
 import type { ToolDefinition } from '../tool';
 import { getBalanceTool, listCategoriesTool } from './account';
-import { fundTaskTool } from './payments';
+import { fundTaskFromBalanceTool, fundTaskTool } from './payments';
 import { approveTaskTool, cancelTaskTool, createTaskTool, getTaskTool, listTasksTool, requestRevisionTool, waitForTaskTool } from './tasks';
 
 export const TOOLS: ToolDefinition[] = [
   listCategoriesTool,
   createTaskTool,
   fundTaskTool,
+  fundTaskFromBalanceTool,
   getTaskTool,
   waitForTaskTool,
   listTasksTool,

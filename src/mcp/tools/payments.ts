@@ -1,6 +1,11 @@
-/** Payment tools: funding a task through the same checkout service, schema and roles as POST /api/v1/payments/checkout. */
+/**
+ * Payment tools: funding a task through the same services, schemas and roles as POST /api/v1/payments/checkout and
+ * POST /api/v1/tasks/{id}/fund-from-balance.
+ */
 import { toCents } from '../../lib/money';
 import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../routes/payments/schemas';
+import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from '../../routes/tasks/schemas';
+import { fundFromBalance } from '../../services/payments/balance';
 import { createCheckout } from '../../services/payments/checkout';
 import { defineTool } from '../tool';
 
@@ -30,6 +35,26 @@ export const fundTaskTool = defineTool({
       summary:
         `Checkout ${checkout.id} for ${checkout.amount.toFixed(2)} USD on task ${checkout.task_id}: pay at ${checkout.checkout_url} ` +
         `before ${checkout.expires_at}. The task is funded once the payment goes through (get_task shows funding.status funded).`,
+    };
+  },
+});
+
+export const fundTaskFromBalanceTool = defineTool({
+  name: 'fund_task_from_balance',
+  title: 'Fund a task from your available balance',
+  description:
+    "Move amount (US dollars) from your available balance (get_balance) into the escrow of one of your open tasks, at once: no payment page. " +
+    'Same rules as fund_task (at least the budget_amount of a fixed-price task; spending limits apply). Fails with INSUFFICIENT_BALANCE when the balance is short. ' +
+    'If the task is later canceled, the amount returns to your available balance. Returns the task, funded.',
+  roles: ['ai_client', 'client'],
+  input: FundFromBalanceBody.safeExtend({ task_id: TaskIdParam.shape.id.meta({ description: 'The task id (task_...).' }) }),
+  output: TaskSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  async run(ctx, args) {
+    const task = toTaskDto(await fundFromBalance(ctx.db, ctx, ctx.caller, { taskId: args.task_id, amountCents: toCents(args.amount) }));
+    return {
+      result: task,
+      summary: `Task ${task.id} funded from your balance: its escrow holds ${task.funding.escrow_amount.toFixed(2)} USD (funding.status ${task.funding.status}).`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { createRouter } from '../../lib/router';
+import { registerBalanceReturns } from './balance-returns';
 import { registerResolveTask } from './resolve-task';
 import { registerVerifyProfessional } from './verify-professional';
 
@@ -7,5 +8,6 @@ export function adminRouter() {
   const router = createRouter();
   registerResolveTask(router);
   registerVerifyProfessional(router);
+  registerBalanceReturns(router);
   return router;
 }

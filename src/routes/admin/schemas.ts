@@ -1,4 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { centsToUsd, usdAmount } from '../../lib/money';
+import { iso } from '../../lib/time';
+import type { BalanceReturn } from '../../services/payments/balance';
 import type { ProfessionalProfile } from '../../services/professionals';
 
 export const UserIdParam = z.object({
@@ -32,3 +35,46 @@ export function toProfessionalDto(profile: ProfessionalProfile): z.infer<typeof 
     completed_tasks: profile.completedTasks,
   };
 }
+
+export const BalanceReturnBody = z
+  .strictObject({
+    // A balance is not capped per task; the service refuses anything over what the user's balance holds.
+    amount: usdAmount(10_000_000).openapi({ example: 64, description: 'US dollars returned; at most the user\'s available balance.' }),
+    note: z.string().trim().min(1).max(500).openapi({
+      example: 'Bank transfer ref. 2026-03-14-0087 after the card refund failed',
+      description: 'How the money was returned; the user reads it in their transactions.',
+    }),
+  })
+  .openapi('BalanceReturnRequest', { example: { amount: 64, note: 'Bank transfer ref. 2026-03-14-0087 after the card refund failed' } });
+
+export const BalanceReturnSchema = z
+  .object({
+    id: z.string().openapi({ example: 'txn_5Rt8kQ2mN7pL1xVa', description: 'The ledger transaction that records the return.' }),
+    user_id: z.string().openapi({ example: 'usr_abc123AbCdEfGhIj' }),
+    amount: z.number().openapi({ example: 64 }),
+    currency: z.literal('usd'),
+    note: z.string(),
+    available_balance: z.number().openapi({ example: 0, description: "The user's available balance after the return, in USD." }),
+    created_at: z.string().openapi({ example: '2026-03-14T10:00:00Z', format: 'date-time' }),
+  })
+  .openapi('BalanceReturn', {
+    example: {
+      id: 'txn_5Rt8kQ2mN7pL1xVa',
+      user_id: 'usr_abc123AbCdEfGhIj',
+      amount: 64,
+      currency: 'usd',
+      note: 'Bank transfer ref. 2026-03-14-0087 after the card refund failed',
+      available_balance: 0,
+      created_at: '2026-03-14T10:00:00Z',
+    },
+  });
+
+export const toBalanceReturnDto = (r: BalanceReturn): z.infer<typeof BalanceReturnSchema> => ({
+  id: r.transactionId,
+  user_id: r.userId,
+  amount: centsToUsd(r.amountCents),
+  currency: 'usd',
+  note: r.note,
+  available_balance: centsToUsd(r.availableCents),
+  created_at: iso(r.createdAt),
+});

@@ -81,7 +81,7 @@ export const CheckoutIdParam = z.object({
 
 export const BalanceSchema = z
   .object({
-    available_balance: z.number().openapi({ example: 125, description: 'USD free to move: earnings not yet paid out, money returned to you.' }),
+    available_balance: z.number().openapi({ example: 125, description: 'USD free to move: earnings not yet paid out; for a client, money returned to you, which funds your tasks (POST /api/v1/tasks/{id}/fund-from-balance).' }),
     escrow_balance: z.number().openapi({ example: 45, description: "USD held in escrow for your tasks." }),
     pending_balance: z.number().openapi({ example: 0, description: 'USD on its way to you: transfers and refunds Stripe is making.' }),
     currency: z.literal('usd'),
@@ -97,7 +97,7 @@ export function toBalanceDto(b: UserBalances): z.infer<typeof BalanceSchema> {
   };
 }
 
-const LEDGER_TYPES = ['funding', 'release', 'refund', 'transfer', 'settlement', 'reversal'] as const;
+const LEDGER_TYPES = ['funding', 'release', 'refund', 'transfer', 'settlement', 'reversal', 'balance_funding', 'manual_return'] as const;
 const ACCOUNT_KINDS = ['available', 'escrow', 'pending_payout', 'pending_refund'] as const;
 
 export const TransactionLineSchema = z
@@ -105,7 +105,7 @@ export const TransactionLineSchema = z
     transaction_id: z.string().openapi({ example: 'txn_3fZ8kQ2mN7pL1xVa', description: 'The ledger transaction; one may touch two of your balances.' }),
     type: z.enum(LEDGER_TYPES).openapi({
       description:
-        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, or failed a refund after accepting it; the money is back in the available balance.',
+        'funding: a payment into escrow; release: escrow paid to the professional (less the fee); refund: escrow on its way back to the client; transfer: earnings on their way to the connected account; settlement: Stripe made the refund or transfer; reversal: Stripe refused a transfer, or failed a refund after accepting it; the money is back in the available balance; balance_funding: your available balance paid into the escrow of a task (refunded to the available balance, as a refund line, if the task is canceled); manual_return: the platform returned your available balance outside the API (the description says how).',
     }),
     account: z.enum(ACCOUNT_KINDS).openapi({ description: 'Which of your balances the line changed.' }),
     amount: z.number().openapi({ example: -50, description: 'Signed USD: positive adds to that balance, negative takes from it.' }),

@@ -4,6 +4,7 @@ import { registerApproveTask } from './approve';
 import { registerCancelTask } from './cancel';
 import { registerCreateTask } from './create';
 import { registerDisputeTask } from './dispute';
+import { registerFundFromBalance } from './fund-from-balance';
 import { registerTaskEvents } from './events';
 import { registerGetTask } from './get';
 import { registerListTasks } from './list';
@@ -24,6 +25,7 @@ export function tasksRouter() {
   registerApproveTask(router);
   registerRequestRevision(router);
   registerCancelTask(router);
+  registerFundFromBalance(router);
   registerDisputeTask(router);
   return router;
 }

@@ -166,6 +166,15 @@ export const ReasonBody = z
   .strictObject({ reason: z.string().trim().min(1).max(2000).openapi({ example: 'Please also confirm the insurance details.' }) })
   .openapi('ReasonRequest', { example: { reason: 'Please also confirm the insurance details.' } });
 
+export const FundFromBalanceBody = z
+  .strictObject({
+    amount: usdAmount().openapi({
+      example: 15,
+      description: "US dollars to move from your available balance into the task's escrow: at least the budget_amount of a fixed-price task, at most 100000 per task.",
+    }),
+  })
+  .openapi('FundFromBalanceRequest', { example: { amount: 15 } });
+
 export const ResolveBody = z
   .strictObject({
     outcome: z.enum(['release', 'refund']).openapi({ description: 'release: pay the professional (completed); refund: return the escrow (canceled).' }),

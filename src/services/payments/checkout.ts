@@ -3,16 +3,16 @@
  * task through `createCheckout` too). The money itself is credited only by the webhook (checkout-events.ts).
  */
 import type { Caller } from '../../context';
-import type { Db } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import { findCheckout, insertCheckout, listTaskCheckouts, lockTask, type CheckoutRow } from '../../db/queries/checkouts';
-import { findTask } from '../../db/queries/tasks';
+import { findTask, type TaskRow } from '../../db/queries/tasks';
 import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { centsToUsd, MAX_TASK_CENTS, MAX_TASK_USD } from '../../lib/money';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
-import { checkoutOpened } from './escrow';
+import { balanceFundings, checkoutOpened } from './escrow';
 import { paymentsProvider, providerCall } from './provider';
 
 /** Stripe's smallest charge in USD. */
@@ -31,10 +31,37 @@ export interface CheckoutInput {
 }
 
 const invalid = (path: string, message: string) => new ApiError('VALIDATION_ERROR', message, { details: [{ path, message }] });
-const notOpen = (status: string) =>
-  new ApiError('INVALID_STATE', `The task is ${status}; checkout needs it to be open.`, {
+const notOpen = (status: string, what: FundingWay = 'checkout') =>
+  new ApiError('INVALID_STATE', `The task is ${status}; ${FUNDING_VERB[what]} needs it to be open.`, {
     details: [{ path: 'status', message: `current status: ${status}` }],
   });
+
+/** The two ways money enters a task's escrow. */
+export type FundingWay = 'checkout' | 'balance';
+const FUNDING_VERB: Record<FundingWay, string> = { checkout: 'checkout', balance: 'funding from the balance' };
+
+/**
+ * The rules every way of funding a task shares: the task is open, a fixed-price task gets at least its budget, and
+ * the task holds at most the per-task cap across its paid and open checkouts and its balance fundings. A checkout
+ * also needs Stripe's smallest charge; a balance funding moves no card money, so any amount above zero will do.
+ * Callers have checked the task is the caller's (404 otherwise).
+ */
+export async function checkFundingRequest(db: Db | Tx, task: TaskRow, amountCents: number, way: FundingWay): Promise<void> {
+  if (task.status !== 'open') throw notOpen(task.status, way);
+  if (way === 'checkout' && amountCents < MIN_CHECKOUT_CENTS) throw invalid('amount', 'Must be at least 0.50 USD (Stripe\'s smallest charge).');
+  if (task.budgetType === 'fixed' && amountCents < task.budgetCents) {
+    throw invalid('amount', `Must be at least the task's budget_amount (${centsToUsd(task.budgetCents)} USD).`);
+  }
+  const checkouts = (await listTaskCheckouts(db, task.id, ['paid', 'pending'])).reduce((sum, c) => sum + (c.paidCents ?? c.amountCents), 0);
+  const fromBalance = (await balanceFundings(db, task)).reduce((sum, f) => sum + f.amountCents, 0);
+  const committed = checkouts + fromBalance;
+  if (committed + amountCents > MAX_TASK_CENTS) {
+    throw invalid(
+      'amount',
+      `A task holds at most ${MAX_TASK_USD} USD; its paid and open checkouts and balance fundings already come to ${centsToUsd(committed)} USD.`,
+    );
+  }
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -62,15 +89,7 @@ export function checkRedirectUrl(env: AppEnv, field: string, value: string): str
 export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Caller, input: CheckoutInput): Promise<CheckoutRow> {
   const task = await findTask(db, input.taskId);
   if (!task || task.clientId !== caller.id) throw notFound('Task');
-  if (task.status !== 'open') throw notOpen(task.status);
-  if (input.amountCents < MIN_CHECKOUT_CENTS) throw invalid('amount', 'Must be at least 0.50 USD (Stripe\'s smallest charge).');
-  if (task.budgetType === 'fixed' && input.amountCents < task.budgetCents) {
-    throw invalid('amount', `Must be at least the task's budget_amount (${centsToUsd(task.budgetCents)} USD).`);
-  }
-  const committed = (await listTaskCheckouts(db, task.id, ['paid', 'pending'])).reduce((sum, c) => sum + (c.paidCents ?? c.amountCents), 0);
-  if (committed + input.amountCents > MAX_TASK_CENTS) {
-    throw invalid('amount', `A task holds at most ${MAX_TASK_USD} USD; its paid and open checkouts already ask for ${centsToUsd(committed)} USD.`);
-  }
+  await checkFundingRequest(db, task, input.amountCents, 'checkout');
   const successUrl = checkRedirectUrl(ctx.env, 'success_url', input.successUrl);
   const cancelUrl = checkRedirectUrl(ctx.env, 'cancel_url', input.cancelUrl);
 

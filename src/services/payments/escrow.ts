@@ -6,6 +6,11 @@
  * or `lockTask`), so the moves of one task are serialized, and each one reads the escrow as the last one left it.
  * Calls to Stripe are recorded as pending calls and made after commit (see after-commit.ts).
  *
+ * Money enters an escrow two ways: a paid checkout (Stripe -> escrow, `fund:<cs_...>`) and the client's available
+ * balance (available -> escrow, `balance_funding`). A refund returns each the way it came, one by one: a checkout
+ * through a Stripe refund of that payment, a balance funding to the available balance (it never came from a card in
+ * this task, so there is nothing at Stripe to refund). A release takes the whole escrow, whatever its sources.
+ *
  * Where the truth lives: the amount in escrow is the ledger account escrow:<task> and nothing else (the task's
  * `funding.escrow_amount` reads it). `tasks.funding_status` is the state the marketplace and accept filter on;
  * only this file writes it, always in the transaction that posts the matching ledger entries.
@@ -14,7 +19,8 @@
  *       ^                            |                  \--cancel/expire/refund--> refunded
  *       +------ checkouts ended -----+
  */
-import type { Tx } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
+import { listCreditsOfKind } from '../../db/queries/ledger';
 import { listTaskCheckouts, markCheckoutPaid, setFundingStatus, type CheckoutRow } from '../../db/queries/checkouts';
 import type { TaskRow } from '../../db/queries/tasks';
 import { findUserById } from '../../db/queries/users';
@@ -91,11 +97,51 @@ export async function creditPayment(tx: Tx, task: TaskRow, payment: Payment, aft
   if (task.status === 'canceled' || task.status === 'completed') {
     await refundPayment(tx, task, paid, after);
     if (task.status === 'canceled') await setFundingStatus(tx, task.id, 'refunded');
-  } else if (task.fundingStatus === 'unfunded' || task.fundingStatus === 'pending') {
-    await setFundingStatus(tx, task.id, 'funded');
-    await announceTaskEvent(tx, task, 'task.funded', task.status, after);
+  } else {
+    await markFunded(tx, task, after);
   }
   return true;
+}
+
+/** Money reached the escrow of a task that still takes it: the first money makes it funded and says so (task.funded). */
+async function markFunded(tx: Tx, task: TaskRow, after: AfterCommit): Promise<void> {
+  if (task.fundingStatus !== 'unfunded' && task.fundingStatus !== 'pending') return;
+  await setFundingStatus(tx, task.id, 'funded');
+  await announceTaskEvent(tx, task, 'task.funded', task.status, after);
+}
+
+/** A client's balance paid into the escrow of one of their open tasks; the caller has checked the balance covers it. */
+export interface BalanceFunding {
+  reference: string;
+  amountCents: number;
+  memo: string;
+}
+
+/**
+ * Credits the task's escrow from its client's available balance (`balance_funding`) and funds the task, exactly as a
+ * paid checkout does. The caller holds the task's row lock and has checked the task is open; an amount the balance
+ * does not hold fails the whole transaction at the ledger's non-negative check.
+ */
+export async function creditFromBalance(tx: Tx, task: TaskRow, funding: BalanceFunding, after: AfterCommit): Promise<string> {
+  const { posted, transactionId } = await post(tx, {
+    reference: funding.reference,
+    kind: 'balance_funding',
+    taskId: task.id,
+    userId: task.clientId,
+    memo: funding.memo,
+    entries: [
+      { account: availableAccount(task.clientId), amountCents: -funding.amountCents },
+      { account: escrowAccount(task.id, task.clientId), amountCents: funding.amountCents },
+    ],
+  });
+  if (!posted) throw new Error(`balance funding ${funding.reference} was already posted`);
+  await markFunded(tx, task, after);
+  return transactionId;
+}
+
+/** What the task's escrow received from its client's balance, one entry per balance funding. */
+export function balanceFundings(db: Db | Tx, task: Pick<TaskRow, 'id' | 'clientId'>) {
+  return listCreditsOfKind(db, escrowAccount(task.id, task.clientId).id, 'balance_funding');
 }
 
 /**
@@ -129,7 +175,9 @@ export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: A
   if (earned > 0 && pro.payoutsEnabled && pro.stripeAccountId) {
     // One funding charge: the transfer is tied to it (source_transaction), so it goes out even before the charge's
     // funds are available in the platform balance. Several: no single charge covers it; it draws on the balance.
+    // Money from the client's balance is not part of any charge: then no charge covers the transfer either.
     const charges = (await listTaskCheckouts(tx, task.id, ['paid'])).map((c) => c.chargeId);
+    const fromBalance = (await balanceFundings(tx, task)).length > 0;
     await startTransfer(
       tx,
       {
@@ -139,7 +187,7 @@ export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: A
         destination: pro.stripeAccountId,
         amountCents: earned,
         transferGroup: task.id,
-        sourceTransaction: charges.length === 1 ? charges[0]! : null,
+        sourceTransaction: charges.length === 1 && !fromBalance ? charges[0]! : null,
         taskId: task.id,
         metadata: { task_id: task.id },
       },
@@ -149,15 +197,34 @@ export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: A
 }
 
 /**
- * Cancel, deadline expiry, resolve-refund: each payment in escrow goes back to the client through a Stripe refund
- * of that payment, and checkouts still open are expired after commit (one paid regardless is refunded on arrival).
+ * Cancel, deadline expiry, resolve-refund: each payment in escrow goes back to the client the way it came. A balance
+ * funding returns to the available balance at once; a paid checkout through a Stripe refund of that payment; and
+ * checkouts still open are expired after commit (one paid regardless is refunded on arrival). The balance refunds go
+ * first, so the transaction takes its ledger accounts in id order (available, escrow, pending_refund).
  */
 export async function refundEscrow(tx: Tx, task: TaskRow, after: AfterCommit): Promise<void> {
+  const fromBalance = await balanceFundings(tx, task);
+  for (const funding of fromBalance) await refundBalanceFunding(tx, task, funding);
   const checkouts = await listTaskCheckouts(tx, task.id, ['paid', 'pending']);
   const paid = checkouts.filter((c) => c.status === 'paid');
   for (const checkout of paid) await refundPayment(tx, task, checkout, after);
   for (const open of checkouts.filter((c) => c.status === 'pending')) after.expireCheckout(open);
-  await setFundingStatus(tx, task.id, paid.length > 0 ? 'refunded' : 'unfunded');
+  await setFundingStatus(tx, task.id, paid.length > 0 || fromBalance.length > 0 ? 'refunded' : 'unfunded');
+}
+
+/** One balance funding back where it came from: escrow -> the client's available balance (`refund:<task>:<txn_...>`). */
+async function refundBalanceFunding(tx: Tx, task: TaskRow, funding: { transactionId: string; amountCents: number }): Promise<void> {
+  await post(tx, {
+    reference: `refund:${task.id}:${funding.transactionId}`,
+    kind: 'refund',
+    taskId: task.id,
+    userId: task.clientId,
+    memo: `Refund of balance funding ${funding.transactionId} to your available balance`,
+    entries: [
+      { account: availableAccount(task.clientId), amountCents: funding.amountCents },
+      { account: escrowAccount(task.id, task.clientId), amountCents: -funding.amountCents },
+    ],
+  });
 }
 
 /** One payment back to the client: escrow -> pending_refund (`refund:<task>:<cs_...>`) and the refund call. */
