@@ -475,6 +475,9 @@ export const webhookEndpoints = pgTable(
     description: text('description'),
     // Kept as issued, not hashed: every delivery is signed with it (README, "Event webhooks").
     secret: text('secret').notNull(),
+    // After a roll, the replaced secret also signs deliveries until it expires, so receivers can switch without a gap.
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: instant('previous_secret_expires_at'),
     createdAt: instant('created_at').notNull().defaultNow(),
     deletedAt: instant('deleted_at'),
   },
@@ -487,6 +490,9 @@ export const callbackSecrets = pgTable('callback_secrets', {
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
   secret: text('secret').notNull(),
+  // As on webhook_endpoints: the secret a roll replaced, still signing until it expires.
+  previousSecret: text('previous_secret'),
+  previousSecretExpiresAt: instant('previous_secret_expires_at'),
   createdAt: instant('created_at').notNull().defaultNow(),
 });
 

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema';
+import { whileLive } from './webhook-endpoints';
 
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
@@ -21,8 +22,8 @@ export interface ClaimedDelivery {
   body: string;
   /** The client the event belongs to (signs callback_url deliveries with its callback secret). */
   userId: string;
-  /** The endpoint's signing secret; null for a callback_url delivery. */
-  endpointSecret: string | null;
+  /** The endpoint's signing secrets, newest first (two while a rolled one has not expired); null for a callback_url delivery. */
+  endpointSecrets: string[] | null;
   /** True when the delivery's endpoint was deleted after the event was written. */
   endpointDeleted: boolean;
 }
@@ -51,6 +52,7 @@ export async function claimDelivery(db: Db, id: string, lockSeconds: number, sla
       body: webhookEvents.body,
       userId: webhookEvents.userId,
       secret: webhookEndpoints.secret,
+      previousSecret: whileLive(webhookEndpoints.previousSecret, webhookEndpoints.previousSecretExpiresAt),
       deletedAt: webhookEndpoints.deletedAt,
     })
     .from(webhookDeliveries)
@@ -63,7 +65,7 @@ export async function claimDelivery(db: Db, id: string, lockSeconds: number, sla
     eventType: context.type,
     body: context.body,
     userId: context.userId,
-    endpointSecret: context.secret,
+    endpointSecrets: context.secret === null ? null : [context.secret, ...(context.previousSecret ? [context.previousSecret] : [])],
     endpointDeleted: delivery.endpointId !== null && context.deletedAt !== null,
   };
 }

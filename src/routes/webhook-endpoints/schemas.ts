@@ -4,6 +4,7 @@ import type { WebhookEndpointRow } from '../../db/queries/webhook-endpoints';
 import { pageSchema } from '../../lib/pagination';
 import { iso, isoOrNull } from '../../lib/time';
 import { WEBHOOK_EVENT_TYPES } from '../../services/webhooks/event-types';
+import { DEFAULT_ROLL_OVERLAP_SECONDS, MAX_ROLL_OVERLAP_SECONDS } from '../../services/webhooks/secrets';
 import { MAX_URL_LENGTH } from '../../services/webhooks/urls';
 
 const isAbsoluteUrl = (value: string) => {
@@ -59,14 +60,22 @@ const ENDPOINT_EXAMPLE = {
   url: 'https://agent.example.com/hooks/gohirehumans',
   events: ['task.submitted', 'task.completed'],
   description: 'Research agent, production',
+  previous_secret_expires_at: null,
   created_at: '2026-03-10T17:00:00Z',
 };
+
+/** When the secret a roll replaced stops signing; null when only the current secret signs. */
+export const PreviousSecretExpiresAt = Instant.nullable().openapi({
+  example: '2026-03-11T17:00:00Z',
+  description: 'After a roll: until this moment deliveries also carry a v1 signature made with the replaced secret. Null when only the current secret signs.',
+});
 
 const endpointFields = {
   id,
   url: z.string().openapi({ example: 'https://agent.example.com/hooks/gohirehumans' }),
   events: z.array(EventType).openapi({ example: ['task.submitted', 'task.completed'] }),
   description: z.string().nullable().openapi({ example: 'Research agent, production' }),
+  previous_secret_expires_at: PreviousSecretExpiresAt,
   created_at: Instant,
 };
 
@@ -74,6 +83,25 @@ export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEn
 export const CreatedWebhookEndpointSchema = z
   .object({ ...endpointFields, secret })
   .openapi('CreatedWebhookEndpoint', { example: { ...ENDPOINT_EXAMPLE, secret: 'whsec_9fK2mQ7pL1xVa3Rk8sQ1mZ7pL2xVbN4c' } });
+export const RolledWebhookEndpointSchema = z.object({ ...endpointFields, secret }).openapi('RolledWebhookEndpoint', {
+  example: { ...ENDPOINT_EXAMPLE, previous_secret_expires_at: '2026-03-11T17:00:00Z', secret: 'whsec_Q7pL2xVbN4c9fK2mQ7pL1xVa3Rk8sQ1m' },
+});
+
+export const RollSecretBody = z
+  .strictObject({
+    expires_in_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_ROLL_OVERLAP_SECONDS)
+      .optional()
+      .openapi({
+        example: 3600,
+        description: `How long the replaced secret keeps signing beside the new one: 0..${MAX_ROLL_OVERLAP_SECONDS} (7 days), default ${DEFAULT_ROLL_OVERLAP_SECONDS}. 0 stops it at once.`,
+      }),
+  })
+  .openapi('RollSecretRequest', { example: { expires_in_seconds: 3600 } });
+
 export const WebhookEndpointListSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
 
 export const WebhookEndpointIdParam = z.object({
@@ -115,6 +143,11 @@ export const DeliveryAttemptSchema = z
 
 export const DeliveryAttemptListSchema = pageSchema(DeliveryAttemptSchema, 'WebhookDeliveryAttemptList');
 
+export function previousSecretExpiresAt(row: Pick<WebhookEndpointRow, 'previousSecret' | 'previousSecretExpiresAt'>): string | null {
+  const until = row.previousSecretExpiresAt;
+  return row.previousSecret !== null && until !== null && until.getTime() > Date.now() ? iso(until) : null;
+}
+
 type WebhookEndpointDto = z.infer<typeof WebhookEndpointSchema>;
 
 export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
@@ -123,6 +156,7 @@ export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
     url: row.url,
     events: row.events as WebhookEndpointDto['events'],
     description: row.description,
+    previous_secret_expires_at: previousSecretExpiresAt(row),
     created_at: iso(row.createdAt),
   };
 }
