@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema';
 import { whileLive } from './webhook-endpoints';
@@ -155,13 +155,10 @@ export interface AttemptListRow {
   taskId: string;
 }
 
-/** An endpoint's attempts, newest first, and how many there are. */
-export async function listEndpointAttempts(
-  db: Db,
-  endpointId: string,
-  page: { limit: number; offset: number },
-): Promise<{ rows: AttemptListRow[]; total: number }> {
-  const where = eq(webhookAttempts.endpointId, endpointId);
+type Page = { limit: number; offset: number };
+
+/** Attempts matching `where` (over attempts, deliveries and events), newest first, and how many there are. */
+async function listAttempts(db: Db, where: SQL | undefined, page: Page): Promise<{ rows: AttemptListRow[]; total: number }> {
   const [rows, [counted]] = await Promise.all([
     db
       .select({ attempt: webhookAttempts, eventId: webhookEvents.id, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
@@ -172,7 +169,18 @@ export async function listEndpointAttempts(
       .orderBy(desc(webhookAttempts.attemptedAt), desc(webhookAttempts.id))
       .limit(page.limit)
       .offset(page.offset),
-    db.select({ total: count() }).from(webhookAttempts).where(where),
+    db
+      .select({ total: count() })
+      .from(webhookAttempts)
+      .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+      .where(where),
   ]);
   return { rows, total: counted?.total ?? 0 };
 }
+
+/** An endpoint's attempts, newest first, and how many there are. */
+export const listEndpointAttempts = (db: Db, endpointId: string, page: Page) => listAttempts(db, eq(webhookAttempts.endpointId, endpointId), page);
+
+/** Every attempt to deliver a task's events, to its callback_url and to endpoints (deleted ones included), newest first. */
+export const listTaskAttempts = (db: Db, taskId: string, page: Page) => listAttempts(db, eq(webhookEvents.taskId, taskId), page);

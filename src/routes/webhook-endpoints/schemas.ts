@@ -114,6 +114,7 @@ export const DeliveryAttemptSchema = z
     event_id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa', description: 'Also sent as GoHireHumans-Event-Id.' }),
     event_type: EventType,
     task_id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    endpoint_id: z.string().nullable().openapi({ example: 'whe_4Rk8sQ1mZ7pL2xVb', description: "The receiver: a webhook endpoint, or null for the task's callback_url." }),
     attempt: z.number().int().openapi({ example: 1, description: '1 for the first POST of this delivery.' }),
     state: z.enum(['delivered', 'failed', 'dead']).openapi({
       example: 'failed',
@@ -131,6 +132,7 @@ export const DeliveryAttemptSchema = z
       event_id: 'evt_8hV2kQ9mN3pL5xWa',
       event_type: 'task.completed',
       task_id: 'task_xyz789AbCdEfGhIj',
+      endpoint_id: 'whe_4Rk8sQ1mZ7pL2xVb',
       attempt: 1,
       state: 'failed',
       status_code: 500,
@@ -167,6 +169,7 @@ export function toDeliveryAttempt({ attempt, eventId, eventType, taskId }: Attem
     event_id: eventId,
     event_type: eventType as WebhookEndpointDto['events'][number],
     task_id: taskId,
+    endpoint_id: attempt.endpointId,
     attempt: attempt.attempt,
     state: attempt.outcome,
     status_code: attempt.statusCode,
