@@ -542,10 +542,14 @@ export const webhookDeliveries = pgTable(
     // Held while an attempt runs, so two copies of one message never POST at the same time.
     lockedUntil: instant('locked_until'),
     deliveredAt: instant('delivered_at'),
+    // Set on a delivery a client asked for again (redeliver): the one it repeats. Same event, attempts counted anew.
+    redeliveryOf: text('redelivery_of').references((): AnyPgColumn => webhookDeliveries.id),
     ...timestamps,
   },
   (t) => [
     index('webhook_deliveries_event_idx').on(t.eventId),
+    // One event is on its way to one endpoint at most once at a time, however many redeliveries are asked for at once.
+    uniqueIndex('webhook_deliveries_one_pending_key').on(t.eventId, t.endpointId).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
   ],

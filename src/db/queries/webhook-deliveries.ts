@@ -184,3 +184,31 @@ export const listEndpointAttempts = (db: Db, endpointId: string, page: Page) => 
 
 /** Every attempt to deliver a task's events, to its callback_url and to endpoints (deleted ones included), newest first. */
 export const listTaskAttempts = (db: Db, taskId: string, page: Page) => listAttempts(db, eq(webhookEvents.taskId, taskId), page);
+
+/** One delivery to the endpoint, with its event's type and task; null when the endpoint has no such delivery. */
+export async function findEndpointDelivery(
+  db: Db,
+  endpointId: string,
+  id: string,
+): Promise<{ delivery: WebhookDeliveryRow; eventType: string; taskId: string } | null> {
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.endpointId, endpointId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * A new pending delivery of `original`'s event to the same endpoint at `url`. Null when one is already pending there:
+ * the unique index on pending (event, endpoint) decides, so concurrent requests cannot both queue one.
+ */
+export async function insertRedelivery(db: Db, id: string, original: WebhookDeliveryRow, url: string): Promise<WebhookDeliveryRow | null> {
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({ id, eventId: original.eventId, endpointId: original.endpointId, url, redeliveryOf: original.id })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}

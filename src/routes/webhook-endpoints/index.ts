@@ -4,6 +4,7 @@ import { registerDeleteWebhookEndpoint } from './delete';
 import { registerListWebhookDeliveries } from './deliveries';
 import { registerGetWebhookEndpoint } from './get';
 import { registerListWebhookEndpoints } from './list';
+import { registerRedeliverWebhookDelivery } from './redeliver';
 import { registerRollWebhookEndpointSecret } from './roll-secret';
 
 /** Mounted at /api/v1/webhook-endpoints. */
@@ -15,5 +16,6 @@ export function webhookEndpointsRouter() {
   registerDeleteWebhookEndpoint(router);
   registerListWebhookDeliveries(router);
   registerRollWebhookEndpointSecret(router);
+  registerRedeliverWebhookDelivery(router);
   return router;
 }

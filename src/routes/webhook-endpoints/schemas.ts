@@ -1,8 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { AttemptListRow } from '../../db/queries/webhook-deliveries';
+import type { Redelivery } from '../../services/webhooks/deliveries';
 import type { WebhookEndpointRow } from '../../db/queries/webhook-endpoints';
 import { pageSchema } from '../../lib/pagination';
 import { iso, isoOrNull } from '../../lib/time';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../db/schema';
 import { WEBHOOK_EVENT_TYPES } from '../../services/webhooks/event-types';
 import { DEFAULT_ROLL_OVERLAP_SECONDS, MAX_ROLL_OVERLAP_SECONDS } from '../../services/webhooks/secrets';
 import { MAX_URL_LENGTH } from '../../services/webhooks/urls';
@@ -150,6 +152,38 @@ export function previousSecretExpiresAt(row: Pick<WebhookEndpointRow, 'previousS
   return row.previousSecret !== null && until !== null && until.getTime() > Date.now() ? iso(until) : null;
 }
 
+export const DeliveryIdParam = WebhookEndpointIdParam.extend({
+  delivery_id: z.string().min(1).max(100).openapi({ param: { name: 'delivery_id', in: 'path' }, example: 'del_2Hq7LmN9pX4rT1vB' }),
+});
+
+export const RedeliverySchema = z
+  .object({
+    id: z.string().openapi({ example: 'del_7Tn3Qw8xK2mP5vRa', description: 'The new delivery; its attempts are listed under this delivery_id, from 1.' }),
+    redelivery_of: z.string().openapi({ example: 'del_2Hq7LmN9pX4rT1vB', description: 'The delivery this one repeats.' }),
+    event_id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa', description: 'The same event, id and body: receivers dedupe on GoHireHumans-Event-Id.' }),
+    event_type: EventType,
+    task_id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    endpoint_id: z.string().openapi({ example: 'whe_4Rk8sQ1mZ7pL2xVb' }),
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES).openapi({ example: 'pending' }),
+    attempts: z.number().int().openapi({ example: 0, description: 'Attempts made so far by this delivery.' }),
+    next_attempt_at: Instant,
+    created_at: Instant,
+  })
+  .openapi('WebhookRedelivery', {
+    example: {
+      id: 'del_7Tn3Qw8xK2mP5vRa',
+      redelivery_of: 'del_2Hq7LmN9pX4rT1vB',
+      event_id: 'evt_8hV2kQ9mN3pL5xWa',
+      event_type: 'task.completed',
+      task_id: 'task_xyz789AbCdEfGhIj',
+      endpoint_id: 'whe_4Rk8sQ1mZ7pL2xVb',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: '2026-03-11T09:30:00Z',
+      created_at: '2026-03-11T09:30:00Z',
+    },
+  });
+
 type WebhookEndpointDto = z.infer<typeof WebhookEndpointSchema>;
 
 export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
@@ -177,5 +211,20 @@ export function toDeliveryAttempt({ attempt, eventId, eventType, taskId }: Attem
     duration_ms: attempt.durationMs,
     attempted_at: iso(attempt.attemptedAt),
     next_retry_at: isoOrNull(attempt.nextAttemptAt),
+  };
+}
+
+export function toRedelivery({ delivery, eventType, taskId }: Redelivery): z.infer<typeof RedeliverySchema> {
+  return {
+    id: delivery.id,
+    redelivery_of: delivery.redeliveryOf!,
+    event_id: delivery.eventId,
+    event_type: eventType as WebhookEndpointDto['events'][number],
+    task_id: taskId,
+    endpoint_id: delivery.endpointId!,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    next_attempt_at: iso(delivery.nextAttemptAt),
+    created_at: iso(delivery.createdAt),
   };
 }
