@@ -6,6 +6,7 @@ import { database, requestIdAndLog, requireConfiguration, requireHttps } from '.
 import { adminRouter } from './routes/admin';
 import { apiKeysRouter } from './routes/api-keys';
 import { authRouter } from './routes/auth';
+import { callbackSecretRouter } from './routes/callback-secret';
 import { categoriesRouter } from './routes/categories';
 import { marketplaceRouter } from './routes/marketplace';
 import { paymentsRouter } from './routes/payments';
@@ -80,6 +81,7 @@ export function createApp() {
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
   app.route('/api/v1/api-keys', apiKeysRouter());
   app.route('/api/v1/webhook-endpoints', webhookEndpointsRouter());
+  app.route('/api/v1/callback-secret', callbackSecretRouter());
   registerMcp(app);
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));

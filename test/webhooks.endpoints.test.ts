@@ -34,6 +34,7 @@ describe('webhook endpoints: the API', () => {
       url,
       events: ['task.accepted', 'task.completed'],
       description: 'Research agent',
+      previous_secret_expires_at: null,
       secret: expect.stringMatching(/^whsec_[0-9A-Za-z]{32}$/),
       created_at: expect.stringMatching(ISO),
     });

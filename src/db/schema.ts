@@ -475,6 +475,9 @@ export const webhookEndpoints = pgTable(
     description: text('description'),
     // Kept as issued, not hashed: every delivery is signed with it (README, "Event webhooks").
     secret: text('secret').notNull(),
+    // After a roll, the replaced secret also signs deliveries until it expires, so receivers can switch without a gap.
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: instant('previous_secret_expires_at'),
     createdAt: instant('created_at').notNull().defaultNow(),
     deletedAt: instant('deleted_at'),
   },
@@ -487,6 +490,9 @@ export const callbackSecrets = pgTable('callback_secrets', {
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
   secret: text('secret').notNull(),
+  // As on webhook_endpoints: the secret a roll replaced, still signing until it expires.
+  previousSecret: text('previous_secret'),
+  previousSecretExpiresAt: instant('previous_secret_expires_at'),
   createdAt: instant('created_at').notNull().defaultNow(),
 });
 
@@ -536,10 +542,14 @@ export const webhookDeliveries = pgTable(
     // Held while an attempt runs, so two copies of one message never POST at the same time.
     lockedUntil: instant('locked_until'),
     deliveredAt: instant('delivered_at'),
+    // Set on a delivery a client asked for again (redeliver): the one it repeats. Same event, attempts counted anew.
+    redeliveryOf: text('redelivery_of').references((): AnyPgColumn => webhookDeliveries.id),
     ...timestamps,
   },
   (t) => [
     index('webhook_deliveries_event_idx').on(t.eventId),
+    // One event is on its way to one endpoint at most once at a time, however many redeliveries are asked for at once.
+    uniqueIndex('webhook_deliveries_one_pending_key').on(t.eventId, t.endpointId).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
   ],

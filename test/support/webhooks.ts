@@ -48,26 +48,42 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
   }
 }
 
-/**
- * Checks GoHireHumans-Signature the way a receiver would, written here independently of the Worker's code:
- * `t=<seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, within five minutes.
- */
-export async function signatureIsValid(request: Received, secret: string): Promise<boolean> {
+/** The header's parts: the timestamp and every v1 value, in the order sent. */
+export function signatureParts(request: Received): { t: string | undefined; v1: string[] } {
   const header = request.headers['gohirehumans-signature'] ?? '';
   const fields = header.split(',').map((part) => part.split('=') as [string, string]);
-  const t = fields.find(([k]) => k === 't')?.[1];
-  const v1 = fields.filter(([k]) => k === 'v1').map(([, v]) => v);
-  if (!t || v1.length === 0 || Math.abs(Date.now() / 1000 - Number(t)) > 300) return false;
+  return { t: fields.find(([k]) => k === 't')?.[1], v1: fields.filter(([k]) => k === 'v1').map(([, v]) => v) };
+}
+
+/** The v1 value `secret` gives this request's timestamp and body: hex HMAC-SHA256(secret, "<t>.<body>"). */
+export async function expectedSignature(request: Received, secret: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${t}.${request.body}`));
-  const expected = Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
-  return v1.includes(expected);
+  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${signatureParts(request).t}.${request.body}`));
+  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Checks GoHireHumans-Signature the way a receiver would, written here independently of the Worker's code:
+ * `t=<seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, any of several v1 values, within five minutes.
+ */
+export async function signatureIsValid(request: Received, secret: string): Promise<boolean> {
+  const { t, v1 } = signatureParts(request);
+  if (!t || v1.length === 0 || Math.abs(Date.now() / 1000 - Number(t)) > 300) return false;
+  return v1.includes(await expectedSignature(request, secret));
 }
 
 export async function createEndpoint(owner: TestAccount, url: string, events: string[], extra: Record<string, unknown> = {}) {
   const res = await call('/api/v1/webhook-endpoints', { token: owner.token, body: { url, events, ...extra } });
   expect(res.status, res.text).toBe(201);
-  return res.body as { id: string; url: string; events: string[]; description: string | null; secret: string; created_at: string };
+  return res.body as {
+    id: string;
+    url: string;
+    events: string[];
+    description: string | null;
+    previous_secret_expires_at: string | null;
+    secret: string;
+    created_at: string;
+  };
 }
 
 /** Moves a task through the API as `who`, expecting 200. */

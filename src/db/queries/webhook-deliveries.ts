@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema';
+import { whileLive } from './webhook-endpoints';
 
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
@@ -21,8 +22,8 @@ export interface ClaimedDelivery {
   body: string;
   /** The client the event belongs to (signs callback_url deliveries with its callback secret). */
   userId: string;
-  /** The endpoint's signing secret; null for a callback_url delivery. */
-  endpointSecret: string | null;
+  /** The endpoint's signing secrets, newest first (two while a rolled one has not expired); null for a callback_url delivery. */
+  endpointSecrets: string[] | null;
   /** True when the delivery's endpoint was deleted after the event was written. */
   endpointDeleted: boolean;
 }
@@ -51,6 +52,7 @@ export async function claimDelivery(db: Db, id: string, lockSeconds: number, sla
       body: webhookEvents.body,
       userId: webhookEvents.userId,
       secret: webhookEndpoints.secret,
+      previousSecret: whileLive(webhookEndpoints.previousSecret, webhookEndpoints.previousSecretExpiresAt),
       deletedAt: webhookEndpoints.deletedAt,
     })
     .from(webhookDeliveries)
@@ -63,7 +65,7 @@ export async function claimDelivery(db: Db, id: string, lockSeconds: number, sla
     eventType: context.type,
     body: context.body,
     userId: context.userId,
-    endpointSecret: context.secret,
+    endpointSecrets: context.secret === null ? null : [context.secret, ...(context.previousSecret ? [context.previousSecret] : [])],
     endpointDeleted: delivery.endpointId !== null && context.deletedAt !== null,
   };
 }
@@ -153,13 +155,10 @@ export interface AttemptListRow {
   taskId: string;
 }
 
-/** An endpoint's attempts, newest first, and how many there are. */
-export async function listEndpointAttempts(
-  db: Db,
-  endpointId: string,
-  page: { limit: number; offset: number },
-): Promise<{ rows: AttemptListRow[]; total: number }> {
-  const where = eq(webhookAttempts.endpointId, endpointId);
+type Page = { limit: number; offset: number };
+
+/** Attempts matching `where` (over attempts, deliveries and events), newest first, and how many there are. */
+async function listAttempts(db: Db, where: SQL | undefined, page: Page): Promise<{ rows: AttemptListRow[]; total: number }> {
   const [rows, [counted]] = await Promise.all([
     db
       .select({ attempt: webhookAttempts, eventId: webhookEvents.id, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
@@ -170,7 +169,46 @@ export async function listEndpointAttempts(
       .orderBy(desc(webhookAttempts.attemptedAt), desc(webhookAttempts.id))
       .limit(page.limit)
       .offset(page.offset),
-    db.select({ total: count() }).from(webhookAttempts).where(where),
+    db
+      .select({ total: count() })
+      .from(webhookAttempts)
+      .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+      .where(where),
   ]);
   return { rows, total: counted?.total ?? 0 };
+}
+
+/** An endpoint's attempts, newest first, and how many there are. */
+export const listEndpointAttempts = (db: Db, endpointId: string, page: Page) => listAttempts(db, eq(webhookAttempts.endpointId, endpointId), page);
+
+/** Every attempt to deliver a task's events, to its callback_url and to endpoints (deleted ones included), newest first. */
+export const listTaskAttempts = (db: Db, taskId: string, page: Page) => listAttempts(db, eq(webhookEvents.taskId, taskId), page);
+
+/** One delivery to the endpoint, with its event's type and task; null when the endpoint has no such delivery. */
+export async function findEndpointDelivery(
+  db: Db,
+  endpointId: string,
+  id: string,
+): Promise<{ delivery: WebhookDeliveryRow; eventType: string; taskId: string } | null> {
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.endpointId, endpointId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * A new pending delivery of `original`'s event to the same endpoint at `url`. Null when one is already pending there:
+ * the unique index on pending (event, endpoint) decides, so concurrent requests cannot both queue one.
+ */
+export async function insertRedelivery(db: Db, id: string, original: WebhookDeliveryRow, url: string): Promise<WebhookDeliveryRow | null> {
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({ id, eventId: original.eventId, endpointId: original.endpointId, url, redeliveryOf: original.id })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
 }

@@ -1,4 +1,4 @@
-import { and, arrayContains, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, arrayContains, count, desc, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { callbackSecrets, webhookDeliveries, webhookEndpoints } from '../schema';
 
@@ -66,6 +66,59 @@ export async function deleteWebhookEndpoint(tx: Tx, userId: string, id: string):
     .set({ status: 'canceled', updatedAt: sql`now()` })
     .where(and(eq(webhookDeliveries.endpointId, id), eq(webhookDeliveries.status, 'pending')));
   return true;
+}
+
+/** `previous` while `expiresAt` is ahead of the database's clock, else null: the one clock every check uses. */
+export const whileLive = (previous: AnyColumn, expiresAt: AnyColumn): SQL<string | null> =>
+  sql<string | null>`case when ${expiresAt} > now() then ${previous} end`;
+
+/** The columns a roll sets: `current` keeps signing for `overlapSeconds` (0: it stops now) beside `next`. */
+function rolled(current: AnyColumn, next: string, overlapSeconds: number) {
+  const overlap = overlapSeconds > 0;
+  return {
+    secret: next,
+    previousSecret: overlap ? sql<string>`${current}` : null,
+    previousSecretExpiresAt: overlap ? sql<Date>`now() + make_interval(secs => ${overlapSeconds})` : null,
+  };
+}
+
+/** Replaces a live endpoint's secret with `next`; null when there is no such live endpoint. */
+export async function rollWebhookEndpointSecret(
+  db: Db,
+  userId: string,
+  id: string,
+  next: string,
+  overlapSeconds: number,
+): Promise<WebhookEndpointRow | null> {
+  const [row] = await db
+    .update(webhookEndpoints)
+    // In an UPDATE the right-hand side reads the row as it was, so previous_secret gets the replaced secret.
+    .set(rolled(webhookEndpoints.secret, next, overlapSeconds))
+    .where(and(eq(webhookEndpoints.id, id), live(userId)))
+    .returning();
+  return row ?? null;
+}
+
+export type CallbackSecretRow = typeof callbackSecrets.$inferSelect;
+
+/** Replaces the account's callback secret with `next` (or makes it, for an account that had none yet). */
+export async function rollCallbackSecret(db: Db, userId: string, next: string, overlapSeconds: number): Promise<CallbackSecretRow> {
+  const [row] = await db
+    .insert(callbackSecrets)
+    .values({ userId, secret: next })
+    .onConflictDoUpdate({ target: callbackSecrets.userId, set: rolled(callbackSecrets.secret, next, overlapSeconds) })
+    .returning();
+  return row!;
+}
+
+/** The secrets that sign the account's callbacks now, newest first; made with `candidate` if it has none yet. */
+export async function callbackSigningSecrets(db: Db, userId: string, candidate: string): Promise<string[]> {
+  await db.insert(callbackSecrets).values({ userId, secret: candidate }).onConflictDoNothing();
+  const [row] = await db
+    .select({ secret: callbackSecrets.secret, previous: whileLive(callbackSecrets.previousSecret, callbackSecrets.previousSecretExpiresAt) })
+    .from(callbackSecrets)
+    .where(eq(callbackSecrets.userId, userId));
+  return [row!.secret, ...(row!.previous ? [row!.previous] : [])];
 }
 
 /** The account's callback signing secret, made with `candidate` if it has none yet (concurrent callers agree). */

@@ -11,6 +11,7 @@ import { registerListTasks } from './list';
 import { registerRequestRevision } from './request-revision';
 import { registerSubmitTask } from './submit';
 import { registerWaitForTask } from './wait';
+import { registerTaskWebhookDeliveries } from './webhook-deliveries';
 
 /** Mounted at /api/v1. */
 export function tasksRouter() {
@@ -19,6 +20,7 @@ export function tasksRouter() {
   registerListTasks(router);
   registerGetTask(router);
   registerTaskEvents(router);
+  registerTaskWebhookDeliveries(router);
   registerWaitForTask(router);
   registerAcceptTask(router);
   registerSubmitTask(router);

@@ -4,6 +4,8 @@ import { registerDeleteWebhookEndpoint } from './delete';
 import { registerListWebhookDeliveries } from './deliveries';
 import { registerGetWebhookEndpoint } from './get';
 import { registerListWebhookEndpoints } from './list';
+import { registerRedeliverWebhookDelivery } from './redeliver';
+import { registerRollWebhookEndpointSecret } from './roll-secret';
 
 /** Mounted at /api/v1/webhook-endpoints. */
 export function webhookEndpointsRouter() {
@@ -13,5 +15,7 @@ export function webhookEndpointsRouter() {
   registerGetWebhookEndpoint(router);
   registerDeleteWebhookEndpoint(router);
   registerListWebhookDeliveries(router);
+  registerRollWebhookEndpointSecret(router);
+  registerRedeliverWebhookDelivery(router);
   return router;
 }

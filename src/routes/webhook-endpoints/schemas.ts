@@ -1,9 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { AttemptListRow } from '../../db/queries/webhook-deliveries';
+import type { Redelivery } from '../../services/webhooks/deliveries';
 import type { WebhookEndpointRow } from '../../db/queries/webhook-endpoints';
 import { pageSchema } from '../../lib/pagination';
 import { iso, isoOrNull } from '../../lib/time';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../db/schema';
 import { WEBHOOK_EVENT_TYPES } from '../../services/webhooks/event-types';
+import { DEFAULT_ROLL_OVERLAP_SECONDS, MAX_ROLL_OVERLAP_SECONDS } from '../../services/webhooks/secrets';
 import { MAX_URL_LENGTH } from '../../services/webhooks/urls';
 
 const isAbsoluteUrl = (value: string) => {
@@ -59,14 +62,22 @@ const ENDPOINT_EXAMPLE = {
   url: 'https://agent.example.com/hooks/gohirehumans',
   events: ['task.submitted', 'task.completed'],
   description: 'Research agent, production',
+  previous_secret_expires_at: null,
   created_at: '2026-03-10T17:00:00Z',
 };
+
+/** When the secret a roll replaced stops signing; null when only the current secret signs. */
+export const PreviousSecretExpiresAt = Instant.nullable().openapi({
+  example: '2026-03-11T17:00:00Z',
+  description: 'After a roll: until this moment deliveries also carry a v1 signature made with the replaced secret. Null when only the current secret signs.',
+});
 
 const endpointFields = {
   id,
   url: z.string().openapi({ example: 'https://agent.example.com/hooks/gohirehumans' }),
   events: z.array(EventType).openapi({ example: ['task.submitted', 'task.completed'] }),
   description: z.string().nullable().openapi({ example: 'Research agent, production' }),
+  previous_secret_expires_at: PreviousSecretExpiresAt,
   created_at: Instant,
 };
 
@@ -74,6 +85,25 @@ export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEn
 export const CreatedWebhookEndpointSchema = z
   .object({ ...endpointFields, secret })
   .openapi('CreatedWebhookEndpoint', { example: { ...ENDPOINT_EXAMPLE, secret: 'whsec_9fK2mQ7pL1xVa3Rk8sQ1mZ7pL2xVbN4c' } });
+export const RolledWebhookEndpointSchema = z.object({ ...endpointFields, secret }).openapi('RolledWebhookEndpoint', {
+  example: { ...ENDPOINT_EXAMPLE, previous_secret_expires_at: '2026-03-11T17:00:00Z', secret: 'whsec_Q7pL2xVbN4c9fK2mQ7pL1xVa3Rk8sQ1m' },
+});
+
+export const RollSecretBody = z
+  .strictObject({
+    expires_in_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_ROLL_OVERLAP_SECONDS)
+      .optional()
+      .openapi({
+        example: 3600,
+        description: `How long the replaced secret keeps signing beside the new one: 0..${MAX_ROLL_OVERLAP_SECONDS} (7 days), default ${DEFAULT_ROLL_OVERLAP_SECONDS}. 0 stops it at once.`,
+      }),
+  })
+  .openapi('RollSecretRequest', { example: { expires_in_seconds: 3600 } });
+
 export const WebhookEndpointListSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
 
 export const WebhookEndpointIdParam = z.object({
@@ -86,6 +116,7 @@ export const DeliveryAttemptSchema = z
     event_id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa', description: 'Also sent as GoHireHumans-Event-Id.' }),
     event_type: EventType,
     task_id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    endpoint_id: z.string().nullable().openapi({ example: 'whe_4Rk8sQ1mZ7pL2xVb', description: "The receiver: a webhook endpoint, or null for the task's callback_url." }),
     attempt: z.number().int().openapi({ example: 1, description: '1 for the first POST of this delivery.' }),
     state: z.enum(['delivered', 'failed', 'dead']).openapi({
       example: 'failed',
@@ -103,6 +134,7 @@ export const DeliveryAttemptSchema = z
       event_id: 'evt_8hV2kQ9mN3pL5xWa',
       event_type: 'task.completed',
       task_id: 'task_xyz789AbCdEfGhIj',
+      endpoint_id: 'whe_4Rk8sQ1mZ7pL2xVb',
       attempt: 1,
       state: 'failed',
       status_code: 500,
@@ -115,6 +147,43 @@ export const DeliveryAttemptSchema = z
 
 export const DeliveryAttemptListSchema = pageSchema(DeliveryAttemptSchema, 'WebhookDeliveryAttemptList');
 
+export function previousSecretExpiresAt(row: Pick<WebhookEndpointRow, 'previousSecret' | 'previousSecretExpiresAt'>): string | null {
+  const until = row.previousSecretExpiresAt;
+  return row.previousSecret !== null && until !== null && until.getTime() > Date.now() ? iso(until) : null;
+}
+
+export const DeliveryIdParam = WebhookEndpointIdParam.extend({
+  delivery_id: z.string().min(1).max(100).openapi({ param: { name: 'delivery_id', in: 'path' }, example: 'del_2Hq7LmN9pX4rT1vB' }),
+});
+
+export const RedeliverySchema = z
+  .object({
+    id: z.string().openapi({ example: 'del_7Tn3Qw8xK2mP5vRa', description: 'The new delivery; its attempts are listed under this delivery_id, from 1.' }),
+    redelivery_of: z.string().openapi({ example: 'del_2Hq7LmN9pX4rT1vB', description: 'The delivery this one repeats.' }),
+    event_id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa', description: 'The same event, id and body: receivers dedupe on GoHireHumans-Event-Id.' }),
+    event_type: EventType,
+    task_id: z.string().openapi({ example: 'task_xyz789AbCdEfGhIj' }),
+    endpoint_id: z.string().openapi({ example: 'whe_4Rk8sQ1mZ7pL2xVb' }),
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES).openapi({ example: 'pending' }),
+    attempts: z.number().int().openapi({ example: 0, description: 'Attempts made so far by this delivery.' }),
+    next_attempt_at: Instant,
+    created_at: Instant,
+  })
+  .openapi('WebhookRedelivery', {
+    example: {
+      id: 'del_7Tn3Qw8xK2mP5vRa',
+      redelivery_of: 'del_2Hq7LmN9pX4rT1vB',
+      event_id: 'evt_8hV2kQ9mN3pL5xWa',
+      event_type: 'task.completed',
+      task_id: 'task_xyz789AbCdEfGhIj',
+      endpoint_id: 'whe_4Rk8sQ1mZ7pL2xVb',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: '2026-03-11T09:30:00Z',
+      created_at: '2026-03-11T09:30:00Z',
+    },
+  });
+
 type WebhookEndpointDto = z.infer<typeof WebhookEndpointSchema>;
 
 export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
@@ -123,6 +192,7 @@ export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
     url: row.url,
     events: row.events as WebhookEndpointDto['events'],
     description: row.description,
+    previous_secret_expires_at: previousSecretExpiresAt(row),
     created_at: iso(row.createdAt),
   };
 }
@@ -133,6 +203,7 @@ export function toDeliveryAttempt({ attempt, eventId, eventType, taskId }: Attem
     event_id: eventId,
     event_type: eventType as WebhookEndpointDto['events'][number],
     task_id: taskId,
+    endpoint_id: attempt.endpointId,
     attempt: attempt.attempt,
     state: attempt.outcome,
     status_code: attempt.statusCode,
@@ -140,5 +211,20 @@ export function toDeliveryAttempt({ attempt, eventId, eventType, taskId }: Attem
     duration_ms: attempt.durationMs,
     attempted_at: iso(attempt.attemptedAt),
     next_retry_at: isoOrNull(attempt.nextAttemptAt),
+  };
+}
+
+export function toRedelivery({ delivery, eventType, taskId }: Redelivery): z.infer<typeof RedeliverySchema> {
+  return {
+    id: delivery.id,
+    redelivery_of: delivery.redeliveryOf!,
+    event_id: delivery.eventId,
+    event_type: eventType as WebhookEndpointDto['events'][number],
+    task_id: taskId,
+    endpoint_id: delivery.endpointId!,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    next_attempt_at: iso(delivery.nextAttemptAt),
+    created_at: iso(delivery.createdAt),
   };
 }

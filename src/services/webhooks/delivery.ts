@@ -13,7 +13,7 @@ import { openDb, type Db } from '../../db/client';
 import { cancelDelivery, claimDelivery, recordAttempt, takeStuckDeliveries, type ClaimedDelivery } from '../../db/queries/webhook-deliveries';
 import type { AppEnv } from '../../env';
 import { ATTEMPT_TIMEOUT_MS, maxAttempts, retryBaseSeconds, retryDelaySeconds } from './config';
-import { callbackSecretFor } from './endpoints';
+import { callbackSigningSecretsFor } from './secrets';
 import { enqueueDeliveries, type DeliveryMessage } from './queue';
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
 import { deliveryUrlProblem } from './urls';
@@ -34,7 +34,7 @@ interface PostResult {
   attemptedAt: Date;
 }
 
-async function post(claimed: ClaimedDelivery, secret: string): Promise<PostResult> {
+async function post(claimed: ClaimedDelivery, secrets: string[]): Promise<PostResult> {
   const attemptedAt = new Date();
   const { delivery, body } = claimed;
   try {
@@ -45,7 +45,7 @@ async function post(claimed: ClaimedDelivery, secret: string): Promise<PostResul
         'User-Agent': 'GoHireHumans-Webhooks/1.0',
         'GoHireHumans-Event-Id': delivery.eventId,
         'GoHireHumans-Event-Type': claimed.eventType,
-        [SIGNATURE_HEADER]: await signatureHeader(secret, body, attemptedAt),
+        [SIGNATURE_HEADER]: await signatureHeader(secrets, body, attemptedAt),
       },
       body,
       redirect: 'manual',
@@ -75,7 +75,7 @@ export async function attemptDelivery(db: Db, env: AppEnv, deliveryId: string): 
   const refused = deliveryUrlProblem(delivery.url, env);
   const result: PostResult = refused
     ? { statusCode: null, error: `Not sent: ${refused}`, durationMs: 0, attemptedAt: new Date() }
-    : await post(claimed, claimed.endpointSecret ?? (await callbackSecretFor(db, claimed.userId)));
+    : await post(claimed, claimed.endpointSecrets ?? (await callbackSigningSecretsFor(db, claimed.userId)));
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   const outcome = ok ? 'delivered' : refused || attempt >= maxAttempts(env) ? 'dead' : 'failed';
   const retryInSeconds = outcome === 'failed' ? retryDelaySeconds(attempt, retryBaseSeconds(env)) : null;

@@ -19,7 +19,12 @@ async function hmacSha256Hex(secret: string, message: string): Promise<string> {
   return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function signatureHeader(secret: string, body: string, at: Date): Promise<string> {
+/**
+ * One v1 per secret, newest first. While a rolled secret has not expired both sign, so a receiver that still holds
+ * the old one and a receiver already on the new one both find a match (receivers accept any v1, as with Stripe).
+ */
+export async function signatureHeader(secrets: readonly string[], body: string, at: Date): Promise<string> {
   const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${await hmacSha256Hex(secret, `${t}.${body}`)}`;
+  const signatures = await Promise.all(secrets.map((secret) => hmacSha256Hex(secret, `${t}.${body}`)));
+  return [`t=${t}`, ...signatures.map((v1) => `v1=${v1}`)].join(',');
 }

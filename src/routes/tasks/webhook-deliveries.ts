@@ -1,0 +1,29 @@
+import { createRoute } from '@hono/zod-openapi';
+import { errorResponses, json, signedIn } from '../../lib/openapi';
+import { page, PageQuery } from '../../lib/pagination';
+import type { Router } from '../../lib/router';
+import { requireAuth } from '../../middleware/auth';
+import { listTaskDeliveries } from '../../services/webhooks/deliveries';
+import { DeliveryAttemptListSchema, toDeliveryAttempt } from '../webhook-endpoints/schemas';
+import { TaskIdParam } from './schemas';
+
+const route = createRoute({
+  method: 'get',
+  path: '/tasks/{id}/webhook-deliveries',
+  tags: ['Event webhooks'],
+  summary: "A task's webhook delivery attempts",
+  description:
+    "Every POST made with this task's events, to its callback_url (endpoint_id null) and to the account's webhook endpoints, newest first. The task's owner only; anyone else gets 404.",
+  security: signedIn,
+  middleware: [requireAuth()] as const,
+  request: { params: TaskIdParam, query: PageQuery },
+  responses: { 200: json(DeliveryAttemptListSchema, 'A page of attempts'), ...errorResponses(401, 404, 429) },
+});
+
+export function registerTaskWebhookDeliveries(router: Router) {
+  router.openapi(route, async (c) => {
+    const { limit, offset } = c.req.valid('query');
+    const { rows, total } = await listTaskDeliveries(c.var.db, c.var.caller, c.req.valid('param').id, { limit, offset });
+    return c.json(page(rows.map(toDeliveryAttempt), total, limit, offset), 200);
+  });
+}
