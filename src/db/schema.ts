@@ -55,8 +55,9 @@ export const users = pgTable(
 /*
  * The ledger: double entry, integer cents (USD). The rules that keep it honest live in the database
  * (drizzle/*_ledger_constraints.sql): every transaction's entries sum to zero at commit, entries and
- * transactions are append-only, balance_cents is maintained only by a trigger on entries, and no account but
- * the external Stripe one can go below zero. See src/services/ledger.ts for the accounts and their meaning.
+ * transactions are append-only, balance_cents is maintained only by a trigger on entries (except on external:stripe
+ * and platform:fees, whose balance is the sum of their entries), and no account but the external Stripe one can go
+ * below zero. See src/services/ledger.ts for the accounts and their meaning.
  */
 export const ledgerAccountKind = pgEnum('ledger_account_kind', [
   'external_stripe',

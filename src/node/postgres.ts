@@ -18,7 +18,7 @@ export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'drizzle');
 const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname);
 
 /** Same driver as the Worker; loopback databases go through the relay, Neon through its own defaults. */
-export function nodePool(url: string, relayPort?: number): Pool {
+export function nodePool(url: string, relayPort?: number, max = 4): Pool {
   neonConfig.webSocketConstructor = ws as unknown as typeof neonConfig.webSocketConstructor;
   // Without this, each query from Node waits for a coalescing tick (~1.4 ms).
   neonConfig.coalesceWrites = false;
@@ -29,7 +29,7 @@ export function nodePool(url: string, relayPort?: number): Pool {
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: url, max: 4 });
+  const pool = new Pool({ connectionString: url, max });
   pool.on('error', () => undefined);
   return pool;
 }

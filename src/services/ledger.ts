@@ -6,14 +6,19 @@
  * Accounts (a positive balance is money the platform holds for that purpose):
  *   external:stripe         the outside world. Money paid in through Stripe debits it, money leaving through a
  *                           refund or a transfer credits it back; its balance is minus what the platform holds.
- *                           The only account allowed below zero.
+ *                           The only account allowed below zero. No running balance (see below).
  *   escrow:<task>           a task's funded money, owned by the task's client.
  *   available:<user>        money owed to a user and free to move: a professional's earnings not yet paid out,
  *                           a client's refund that Stripe failed, a balance-funded escrow refunded. A client
  *                           spends it on tasks (balance funding); an operator records its return by other means.
  *   pending_payout:<user>   a professional's earnings on their way to their connected account (transfer in flight).
  *   pending_refund:<task>   a refund in flight back to the task's client.
- *   platform:fees           the platform's fee income.
+ *   platform:fees           the platform's fee income; only ever credited (the database refuses a debit).
+ *
+ * external:stripe and platform:fees are on nearly every posting, so they keep no running balance: a kept balance
+ * would row-lock one of the same two rows in every money move platform-wide until COMMIT. Their balance is the sum
+ * of their entries (accountBalanceCents computes it); every other account's is kept by the database and locked by
+ * each posting that changes it, which is what serializes two spends of the same money.
  *
  * `reference` names what a transaction settles ("fund:cs_...", "release:task_..."); it is unique, so posting the
  * same thing twice (a redelivered webhook, a retried job) records it once.
@@ -21,12 +26,14 @@
 import type { Tx, Db } from '../db/client';
 import {
   ensureAccounts,
+  findAccountBalance,
   findAccounts,
   findTransactionByReference,
   insertEntries,
   insertTransaction,
   listUserLines,
   lockAccountBalance,
+  SUMMED_KINDS,
   userBalancesByKind,
   type LedgerLineRow,
 } from '../db/queries/ledger';
@@ -190,9 +197,9 @@ export async function loadAccount(db: Db | Tx, id: string): Promise<LedgerAccoun
   return row ? { id: row.id, kind: row.kind, userId: row.userId, taskId: row.taskId } : null;
 }
 
+/** Any account's balance; for external:stripe and platform:fees it is summed from their entries (see SUMMED_KINDS). */
 export async function accountBalanceCents(db: Db | Tx, account: LedgerAccount): Promise<number> {
-  const [row] = await findAccounts(db, [account.id]);
-  return row?.balanceCents ?? 0;
+  return (await findAccountBalance(db, account.id)) ?? 0;
 }
 
 export type LedgerLine = LedgerLineRow;
@@ -214,5 +221,6 @@ export function platformFeeCents(amountCents: number, bps: number): number {
  * that is available) cannot be taken twice at once. Zero when the account does not exist yet.
  */
 export async function lockedBalanceCents(tx: Tx, account: LedgerAccount): Promise<number> {
+  if (SUMMED_KINDS.includes(account.kind)) throw new Error(`ledger account ${account.id} keeps no balance row to lock`);
   return (await lockAccountBalance(tx, account.id)) ?? 0;
 }

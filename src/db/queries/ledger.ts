@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../schema';
 
@@ -7,6 +7,24 @@ export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
 export type NewLedgerAccount = Pick<typeof ledgerAccounts.$inferInsert, 'id' | 'kind' | 'userId' | 'taskId'>;
 export type NewLedgerTransaction = typeof ledgerTransactions.$inferInsert;
 export type NewLedgerEntry = Pick<typeof ledgerEntries.$inferInsert, 'transactionId' | 'accountId' | 'amountCents'>;
+
+/**
+ * Kinds whose balance_cents the database does not keep (drizzle/0010_ledger_unlocked_platform_accounts.sql): they are
+ * on nearly every posting, and a running balance would row-lock them in each. Their balance is the sum of their
+ * entries. The list must match the migration's.
+ */
+export const SUMMED_KINDS: readonly LedgerAccountRow['kind'][] = ['external_stripe', 'platform_fees'];
+
+/**
+ * An account's balance whatever its kind: the kept balance_cents, or the sum of the entries of a summed kind. The
+ * sum reads every entry of that account (index-only on ledger_entries_account_idx), so it is for reports and checks,
+ * not for request paths.
+ */
+// Spelled out with the table's name: drizzle leaves columns unqualified in a one-table select, and the subquery's
+// own table would then capture them.
+const balanceOf = sql<string>`case when ledger_accounts.kind in ${[...SUMMED_KINDS]}
+  then (select coalesce(sum(e.amount_cents), 0) from ledger_entries e where e.account_id = ledger_accounts.id)
+  else ledger_accounts.balance_cents end`;
 
 /** Creates the accounts that do not exist yet; existing ones are left alone (their balance is never written here). */
 export async function ensureAccounts(db: Db | Tx, accounts: NewLedgerAccount[]): Promise<void> {
@@ -33,6 +51,13 @@ export async function insertEntries(db: Db | Tx, entries: NewLedgerEntry[]): Pro
   await db.insert(ledgerEntries).values(entries);
 }
 
+/** An account's balance (see balanceOf); null when the account does not exist. */
+export async function findAccountBalance(db: Db | Tx, id: string): Promise<number | null> {
+  const [row] = await db.select({ cents: balanceOf }).from(ledgerAccounts).where(eq(ledgerAccounts.id, id));
+  return row ? Number(row.cents) : null;
+}
+
+/** Only for kinds whose balance is kept: a summed kind's row holds no balance, and locking it would block every posting. */
 export async function lockAccountBalance(tx: Tx, id: string): Promise<number | null> {
   const [row] = await tx.select({ cents: ledgerAccounts.balanceCents }).from(ledgerAccounts).where(eq(ledgerAccounts.id, id)).for('update');
   return row?.cents ?? null;
@@ -113,9 +138,9 @@ export async function listUserLines(
 }
 
 export interface LedgerIntegrity {
-  /** Sum of every account's balance: zero when money is neither created nor destroyed. */
+  /** Sum of every account's balance (kept or summed): zero when money is neither created nor destroyed. */
   totalCents: number;
-  /** Accounts whose stored balance differs from the sum of their entries. */
+  /** Accounts whose kept balance differs from the sum of their entries (summed kinds are that sum by definition). */
   driftedAccounts: { id: string; balanceCents: number; entriesCents: number }[];
   /** Transactions whose entries do not sum to zero. */
   unbalancedTransactions: string[];
@@ -132,7 +157,7 @@ export async function checkLedgerIntegrity(db: Db | Tx, scope?: { accountIds?: s
     })
     .from(ledgerAccounts)
     .leftJoin(ledgerEntries, eq(ledgerEntries.accountId, ledgerAccounts.id))
-    .where(accountFilter)
+    .where(and(accountFilter, notInArray(ledgerAccounts.kind, [...SUMMED_KINDS])))
     .groupBy(ledgerAccounts.id)
     .having(sql`${ledgerAccounts.balanceCents} <> coalesce(sum(${ledgerEntries.amountCents}), 0)`);
   const unbalanced = await db
@@ -141,7 +166,7 @@ export async function checkLedgerIntegrity(db: Db | Tx, scope?: { accountIds?: s
     .groupBy(ledgerEntries.transactionId)
     .having(sql`sum(${ledgerEntries.amountCents}) <> 0`);
   const [total] = await db
-    .select({ cents: sql<string>`coalesce(sum(${ledgerAccounts.balanceCents}), 0)` })
+    .select({ cents: sql<string>`coalesce(sum(${balanceOf}), 0)` })
     .from(ledgerAccounts)
     .where(accountFilter);
   return {
