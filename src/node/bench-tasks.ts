@@ -71,6 +71,8 @@ interface Case {
   filters?: TaskFilters;
   limit?: number;
   offset?: number;
+  /** Start after the row at this depth instead (the same page as offset = depth, found by the keyset range). */
+  afterDepth?: number;
 }
 
 const CASES: Case[] = [
@@ -79,12 +81,14 @@ const CASES: Case[] = [
   { name: 'client list (5,000 tasks) status=submitted', scope: { kind: 'client', clientId: BIG_CLIENT }, filters: { status: 'submitted' } },
   { name: 'client list (5,000 tasks) category=business_calls', scope: { kind: 'client', clientId: BIG_CLIENT }, filters: { category: 'business_calls' } },
   { name: 'client list (5,000 tasks) offset=4000', scope: { kind: 'client', clientId: BIG_CLIENT }, offset: 4000 },
+  { name: 'client list (5,000 tasks) starting_after at depth 4000', scope: { kind: 'client', clientId: BIG_CLIENT }, afterDepth: 4000 },
   { name: 'professional list (~2,400 assigned)', scope: { kind: 'professional', professionalId: BIG_PRO } },
   { name: 'marketplace', scope: { kind: 'marketplace' } },
   { name: 'marketplace limit=100', scope: { kind: 'marketplace' }, limit: 100 },
   { name: 'marketplace category=business_calls', scope: { kind: 'marketplace' }, filters: { category: 'business_calls' } },
   { name: 'marketplace category + location_type=local', scope: { kind: 'marketplace' }, filters: { category: 'business_calls', locationType: 'local' } },
   { name: 'marketplace offset=10000 (deep page)', scope: { kind: 'marketplace' }, offset: 10_000 },
+  { name: 'marketplace starting_after at depth 10000', scope: { kind: 'marketplace' }, afterDepth: 10_000 },
 ];
 
 const RUNS = 25;
@@ -128,9 +132,15 @@ async function main() {
     console.log(String(version.rows[0].version).split(' on ')[0]);
 
     const db = drizzle({ client: pool, schema });
+    // The id a client walking by cursor would hold after `depth` rows: the last row of the page before.
+    const idAtDepth = async (base: { scope: TaskScope; filters: TaskFilters; limit: number; offset: number }, depth: number) => {
+      const [row] = await taskPageQuery(db, { ...base, limit: 1, offset: depth - 1 });
+      return row!.task.id;
+    };
     const rows: string[][] = [['case', 'page exec ms', 'page wall ms', 'count exec ms', 'count wall ms', 'rows/total', 'page plan']];
     for (const c of CASES) {
-      const args = { scope: c.scope, filters: c.filters ?? {}, limit: c.limit ?? 20, offset: c.offset ?? 0 };
+      const base = { scope: c.scope, filters: c.filters ?? {}, limit: c.limit ?? 20, offset: c.offset ?? 0 };
+      const args = c.afterDepth === undefined ? base : { ...base, limit: base.limit + 1, startingAfter: await idAtDepth(base, c.afterDepth) };
       const page = taskPageQuery(db, args).toSQL();
       const count = taskCountQuery(db, args).toSQL();
       const explain = async (q: { sql: string; params: unknown[] }) => {

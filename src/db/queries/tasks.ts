@@ -87,17 +87,47 @@ function scopeWhere(scope: TaskScope, filters: TaskFilters): SQL | undefined {
   );
 }
 
+/** Where a page starts: `offset` rows into the list, or just after the task `startingAfter` (then offset is 0). */
+export interface TaskPageArgs {
+  scope: TaskScope;
+  filters: TaskFilters;
+  limit: number;
+  offset: number;
+  startingAfter?: string;
+}
+
+/**
+ * The keyset condition: rows after the cursor task in (created_at desc, id desc) order. The cursor's position is
+ * read by a subquery rather than passed in, because created_at has microseconds that a JS Date would round away.
+ * An unknown id makes the condition null, so the page is empty; listTaskViews tells that case apart.
+ */
+function afterCursor(id: string | undefined): SQL | undefined {
+  if (id === undefined) return undefined;
+  return sql`(${tasks.createdAt}, ${tasks.id}) < (select c.created_at, c.id from ${tasks} c where c.id = ${id})`;
+}
+
+/**
+ * Tasks that may serve as a cursor of the scope's list, whatever the filters: the last task of a `status=open` page
+ * may have been accepted before the next page is asked for, and the walk must go on. For the marketplace that is
+ * any task that was ever listed (as `wasListed` in services/tasks/access.ts): one taken since is still a position.
+ */
+function cursorScope(scope: TaskScope): SQL | undefined {
+  if (scope.kind === 'client') return eq(tasks.clientId, scope.clientId);
+  if (scope.kind === 'professional') return eq(tasks.professionalId, scope.professionalId);
+  return sql`(${tasks.professionalId} is not null or ${tasks.fundingStatus} in ('funded', 'released', 'refunded'))`;
+}
+
 /**
  * The page query itself, unexecuted, so the benchmark can EXPLAIN exactly what the API runs. The page's ids
  * are chosen first, inside, from an index in list order; only those rows are then joined to the professional
  * and given their deliverables. Done in one flat query, an offset of 10,000 would build 10,000 deliverable
- * arrays just to skip them.
+ * arrays just to skip them. With a cursor the inner query is a range scan of the same index from the cursor on.
  */
-export function taskPageQuery(db: Db | Tx, args: { scope: TaskScope; filters: TaskFilters; limit: number; offset: number }) {
+export function taskPageQuery(db: Db | Tx, args: TaskPageArgs) {
   const pageIds = db
     .select({ id: tasks.id })
     .from(tasks)
-    .where(scopeWhere(args.scope, args.filters))
+    .where(and(scopeWhere(args.scope, args.filters), afterCursor(args.startingAfter)))
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
     .limit(args.limit)
     .offset(args.offset);
@@ -113,9 +143,27 @@ export function taskCountQuery(db: Db | Tx, args: { scope: TaskScope; filters: T
   return db.select({ total: count() }).from(tasks).where(scopeWhere(args.scope, args.filters));
 }
 
-export async function listTaskViews(db: Db, args: { scope: TaskScope; filters: TaskFilters; limit: number; offset: number }) {
-  const [rows, [counted]] = await Promise.all([taskPageQuery(db, args), taskCountQuery(db, args)]);
-  return { views: rows.map(toView), total: counted?.total ?? 0 };
+async function isCursorOf(db: Db, scope: TaskScope, id: string | undefined): Promise<boolean> {
+  if (id === undefined) return true;
+  const [row] = await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.id, id), cursorScope(scope))).limit(1);
+  return row !== undefined;
+}
+
+/**
+ * A page, the list's total, and whether more follows. After a cursor one extra row is read to know that; `cursorKnown`
+ * is false when the cursor is not a task of this list (the caller answers 400, not an empty page).
+ */
+export async function listTaskViews(db: Db, args: TaskPageArgs) {
+  const cursor = args.startingAfter !== undefined;
+  const [rows, [counted], cursorKnown] = await Promise.all([
+    taskPageQuery(db, cursor ? { ...args, limit: args.limit + 1 } : args),
+    taskCountQuery(db, args),
+    isCursorOf(db, args.scope, args.startingAfter),
+  ]);
+  const total = counted?.total ?? 0;
+  const views = rows.slice(0, args.limit).map(toView);
+  const hasMore = cursor ? rows.length > args.limit : args.offset + views.length < total;
+  return { views, total, hasMore, cursorKnown };
 }
 
 export async function findTaskView(db: Db | Tx, id: string): Promise<TaskView | null> {

@@ -1,7 +1,7 @@
 /** Task tools: the same services, schemas and roles as the /api/v1/tasks routes. */
 import { z } from '@hono/zod-openapi';
 import type { TaskView } from '../../db/queries/tasks';
-import { page } from '../../lib/pagination';
+import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
 import {
   ApproveBody,
   CreateTaskBody,
@@ -108,16 +108,18 @@ export const listTasksTool = defineTool({
   name: 'list_tasks',
   title: 'List your tasks',
   description:
-    "The caller's tasks, newest first: a client's own tasks, or a professional's assigned ones. Filter by status or category; page with limit (1..100, default 20) and offset.",
+    "The caller's tasks, newest first: a client's own tasks, or a professional's assigned ones. Filter by status or category; page with limit (1..100, default 20) and offset, or with starting_after (the last id of the previous page), which neither repeats nor skips tasks created meanwhile.",
   roles: [],
   input: TaskListQuery,
   output: TaskPageSchema,
   annotations: { readOnlyHint: true, openWorldHint: false },
-  async run(ctx, { status, category, limit, offset }) {
-    const { views, total } = await listTasksFor(ctx.db, ctx.caller, { status, category }, { limit, offset });
+  async run(ctx, query) {
+    assertOneStart(query);
+    const { status, category, limit, offset, starting_after } = query;
+    const { views, total, hasMore } = await listTasksFor(ctx.db, ctx.caller, { status, category }, { limit, offset, startingAfter: starting_after });
     const tasks = views.map((view) => dto(ctx, view));
     const lines = tasks.map((t) => `${t.id} ${t.status} ${usd(t.budget_amount)} "${t.title}"`);
-    return { result: page(tasks, total, limit, offset), summary: [`${tasks.length} of ${total} tasks (offset ${offset}).`, ...lines].join('\n') };
+    return { result: pageKnowingMore(tasks, total, limit, offset, hasMore), summary: [`${tasks.length} of ${total} tasks (offset ${offset}).`, ...lines].join('\n') };
   },
 });
 

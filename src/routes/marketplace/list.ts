@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, signedIn } from '../../lib/openapi';
-import { page } from '../../lib/pagination';
+import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listMarketplace } from '../../services/tasks/catalog';
@@ -11,7 +11,7 @@ const route = createRoute({
   path: '/marketplace/tasks',
   tags: ['Marketplace'],
   summary: 'Tasks open for taking (verified professionals)',
-  description: 'Open, funded, unassigned tasks, newest first. Accept one with POST /api/v1/tasks/{id}/accept.',
+  description: 'Open, funded, unassigned tasks, newest first; walk with starting_after (the last id of the previous page), which a task taken meanwhile still serves. Accept one with POST /api/v1/tasks/{id}/accept.',
   security: signedIn,
   middleware: [requireAuth('professional')] as const,
   request: { query: MarketplaceQuery },
@@ -20,8 +20,11 @@ const route = createRoute({
 
 export function registerMarketplaceList(router: Router) {
   router.openapi(route, async (c) => {
-    const { category, location_type, limit, offset } = c.req.valid('query');
-    const { views, total } = await listMarketplace(c.var.db, c.var.caller, { category, locationType: location_type }, { limit, offset });
-    return c.json(page(views.map(toTaskDto), total, limit, offset), 200);
+    const query = c.req.valid('query');
+    assertOneStart(query);
+    const { category, location_type, limit, offset, starting_after } = query;
+    const filters = { category, locationType: location_type };
+    const { views, total, hasMore } = await listMarketplace(c.var.db, c.var.caller, filters, { limit, offset, startingAfter: starting_after });
+    return c.json(pageKnowingMore(views.map(toTaskDto), total, limit, offset, hasMore), 200);
   });
 }

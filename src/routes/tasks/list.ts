@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, signedIn } from '../../lib/openapi';
-import { page } from '../../lib/pagination';
+import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listTasksFor } from '../../services/tasks/catalog';
@@ -11,7 +11,7 @@ const route = createRoute({
   path: '/tasks',
   tags: ['Tasks'],
   summary: "The caller's tasks",
-  description: "A client's own tasks, or a professional's assigned ones; newest first.",
+  description: "A client's own tasks, or a professional's assigned ones; newest first. Page with limit and offset, or walk with starting_after (the last id of the previous page): rows added meanwhile are neither repeated nor skipped.",
   security: signedIn,
   middleware: [requireAuth()] as const,
   request: { query: TaskListQuery },
@@ -20,8 +20,10 @@ const route = createRoute({
 
 export function registerListTasks(router: Router) {
   router.openapi(route, async (c) => {
-    const { status, category, limit, offset } = c.req.valid('query');
-    const { views, total } = await listTasksFor(c.var.db, c.var.caller, { status, category }, { limit, offset });
-    return c.json(page(views.map(toTaskDto), total, limit, offset), 200);
+    const query = c.req.valid('query');
+    assertOneStart(query);
+    const { status, category, limit, offset, starting_after } = query;
+    const { views, total, hasMore } = await listTasksFor(c.var.db, c.var.caller, { status, category }, { limit, offset, startingAfter: starting_after });
+    return c.json(pageKnowingMore(views.map(toTaskDto), total, limit, offset, hasMore), 200);
   });
 }

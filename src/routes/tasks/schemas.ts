@@ -3,7 +3,7 @@ import type { TaskEventRow } from '../../db/queries/task-history';
 import type { TaskView } from '../../db/queries/tasks';
 import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
 import { toCents, usdAmount } from '../../lib/money';
-import { PageQuery, pageSchema } from '../../lib/pagination';
+import { CursorPageQuery, pageSchema } from '../../lib/pagination';
 import { iso } from '../../lib/time';
 import { DeliveryUrl } from '../webhook-endpoints/schemas';
 import type { NewTaskInput } from '../../services/tasks/catalog';
@@ -87,12 +87,12 @@ export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskIn
   };
 }
 
-export const TaskListQuery = PageQuery.extend({
+export const TaskListQuery = CursorPageQuery('task_xyz789AbCdEfGhIj').extend({
   status: Status.optional().openapi({ param: { name: 'status', in: 'query' } }),
   category: Category.optional().openapi({ param: { name: 'category', in: 'query' } }),
 });
 
-export const MarketplaceQuery = PageQuery.extend({
+export const MarketplaceQuery = CursorPageQuery('task_xyz789AbCdEfGhIj').extend({
   category: Category.optional().openapi({ param: { name: 'category', in: 'query' } }),
   location_type: LocationType.optional().openapi({ param: { name: 'location_type', in: 'query' } }),
 });

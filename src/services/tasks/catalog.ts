@@ -12,6 +12,7 @@ import {
   type TaskView,
 } from '../../db/queries/tasks';
 import { notFound } from '../../lib/errors';
+import { unknownCursor } from '../../lib/pagination';
 import { newId } from '../../lib/ids';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { loadTaskFor, relationTo, requireVerifiedProfessional } from './access';
@@ -56,17 +57,28 @@ export interface PageArgs {
   offset: number;
 }
 
+/** Lists of tasks may also start after a task of theirs (`starting_after`). */
+export interface TaskPageArgs extends PageArgs {
+  startingAfter?: string;
+}
+
+async function listOrRefuseCursor(db: Db, args: Parameters<typeof listTaskViews>[1]) {
+  const { views, total, hasMore, cursorKnown } = await listTaskViews(db, args);
+  if (!cursorKnown) throw unknownCursor(args.startingAfter!);
+  return { views, total, hasMore };
+}
+
 /** The caller's own tasks: those a client posted, those a professional was assigned. */
-export async function listTasksFor(db: Db, caller: Caller, filters: TaskFilters, page: PageArgs) {
+export async function listTasksFor(db: Db, caller: Caller, filters: TaskFilters, page: TaskPageArgs) {
   const scope: TaskScope =
     caller.role === 'professional' ? { kind: 'professional', professionalId: caller.id } : { kind: 'client', clientId: caller.id };
-  return listTaskViews(db, { scope, filters, ...page });
+  return listOrRefuseCursor(db, { scope, filters, ...page });
 }
 
 /** Open, funded, unassigned tasks, for verified professionals only. */
-export async function listMarketplace(db: Db, caller: Caller, filters: Omit<TaskFilters, 'status'>, page: PageArgs) {
+export async function listMarketplace(db: Db, caller: Caller, filters: Omit<TaskFilters, 'status'>, page: TaskPageArgs) {
   await requireVerifiedProfessional(db, caller);
-  return listTaskViews(db, { scope: { kind: 'marketplace' }, filters, ...page });
+  return listOrRefuseCursor(db, { scope: { kind: 'marketplace' }, filters, ...page });
 }
 
 export async function taskHistory(db: Db, caller: Caller, taskId: string, page: PageArgs) {
