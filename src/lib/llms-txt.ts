@@ -87,6 +87,8 @@ ${input.tools.map((t) => `- ${t.name}: ${t.description}`).join('\n')}
 
 Every error has one shape: { "error": { "code": "VALIDATION_ERROR", "message": "a sentence", "request_id": "req_...", "details": [ { "path": "budget_amount", "message": "..." } ] } }. details is present when fields are at fault. A task that is not yours is 404, like one that does not exist. A move the task's status does not allow is 409 INVALID_STATE, naming the current status. An MCP tool that fails returns isError with this body as its text.
 
+Every signed-in request (REST or MCP) counts against a limit per API key (per account when signed in with an access token). Over it: 429 RATE_LIMITED with a Retry-After header in seconds; wait that long instead of retrying at once.
+
 Codes: ${Object.entries(input.errors)
     .map(([code, status]) => `${code} (${status})`)
     .join(', ')}.

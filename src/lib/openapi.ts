@@ -34,11 +34,21 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'A dependency is unavailable',
 };
 
-/** The shared error responses every route spreads into its `responses`. */
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' as const, minimum: 1 } },
+};
+
+/**
+ * The shared error responses every route spreads into its `responses`. A route that takes credentials (401)
+ * also answers 429: requireAuth counts every signed-in request against the caller's limit.
+ */
 export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
-  const all = [400, 413, 500, ...statuses];
+  const all = [400, 413, 500, ...statuses, ...(statuses.includes(401) ? [429] : [])];
   return Object.fromEntries(
-    [...new Set(all)].map((status) => [status, json(ErrorSchema, STATUS_TEXT[status] ?? 'Internal error (INTERNAL)')]),
+    [...new Set(all)].map((status) => {
+      const response = json(ErrorSchema, STATUS_TEXT[status] ?? 'Internal error (INTERNAL)');
+      return [status, status === 429 ? { ...response, headers: RETRY_AFTER } : response];
+    }),
   );
 }
 

@@ -4,6 +4,7 @@ import type { AppBindings, Caller } from '../context';
 import { ApiError } from '../lib/errors';
 import { looksLikeApiKey } from '../services/api-keys';
 import { resolveCaller, type Credential } from '../services/credentials';
+import { limitCallerRequests } from './rate-limit';
 
 /** RFC 9110: a 401 names the scheme it wants. */
 const unauthorized = (message: string) =>
@@ -41,7 +42,8 @@ export function requireRole(caller: Caller, roles: readonly Caller['role'][]): v
 }
 
 /**
- * The one auth middleware: a JWT or an API key -> c.var.caller ({ id, role, authMethod, apiKeyId }).
+ * The one auth middleware: a JWT or an API key -> c.var.caller ({ id, role, authMethod, apiKeyId }), then the
+ * caller's request limit (429 RATE_LIMITED).
  * `roles` lists who may call the route (none listed: any signed-in account); anyone else gets 403 (a route
  * that must hide existence checks ownership itself and answers 404).
  */
@@ -58,8 +60,10 @@ export function requireAuth(...roles: Caller['role'][]) {
       if (err instanceof ApiError && err.code === 'UNAUTHORIZED') throw unauthorized(err.message);
       throw err;
     }
-    requireRole(caller, roles);
     c.set('caller', caller);
+    // Before the role check: a caller looping on 403s is load too.
+    await limitCallerRequests(c);
+    requireRole(caller, roles);
     await next();
   });
 }

@@ -21,8 +21,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Send `body` exactly as given (already a string). */
   raw?: boolean;
-  /** Vars to override for this request (e.g. stricter rate limits); the rest of the test env stays. */
-  env?: Record<string, string | undefined>;
+  /** Vars or bindings to override for this request (e.g. stricter rate limits); the rest of the test env stays. */
+  env?: Record<string, unknown>;
   /** Another scheme and host than BASE, e.g. https://api.example.com for production-mode requests. */
   origin?: string;
   /** Also wait for the work the request left to waitUntil (the Stripe calls it recorded). */
