@@ -9,14 +9,13 @@
  * the ledger's integrity. The database keeps the server's commit settings (synchronous_commit as configured), like
  * production. Not part of the test suite: figures depend on the machine. Drops the scratch database unless --keep.
  */
-import { randomBytes } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from '../db/schema';
 import type { Db } from '../db/client';
 import { checkLedgerIntegrity } from '../db/queries/ledger';
 import { accountBalanceCents, availableAccount, escrowAccount, PLATFORM_FEES, platformFeeCents, post, STRIPE_EXTERNAL } from '../services/ledger';
-import { applyMigrations, nodePool } from './postgres';
-import { startRelay } from './relay';
+import { withBenchDatabase } from './bench-database';
+import { nodePool } from './postgres';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,24 +117,14 @@ async function level(url: string, relayPort: number, concurrency: number, first:
 }
 
 async function main() {
-  const keep = process.argv.includes('--keep');
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const relay = await startRelay();
-  const admin = nodePool(server, relay.port);
-  const name = `ghh_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const pool = nodePool(url.toString(), relay.port);
-  try {
-    await applyMigrations(url.toString(), relay.port);
+  await withBenchDatabase(async ({ url, relayPort, pool }) => {
     for (const statement of seed(TASKS_PER_LEVEL * LEVELS.length)) await pool.query(statement);
     const settings = await pool.query(`select version() v, current_setting('synchronous_commit') sc`);
     console.log(`${String(settings.rows[0].v).split(' on ')[0]}, synchronous_commit ${settings.rows[0].sc}, ${SECONDS} s per level`);
 
     const results: Figures[] = [];
     for (const [i, concurrency] of LEVELS.entries()) {
-      const figures = await level(url.toString(), relay.port, concurrency, i * TASKS_PER_LEVEL);
+      const figures = await level(url, relayPort, concurrency, i * TASKS_PER_LEVEL);
       console.log(JSON.stringify(figures));
       results.push(figures);
     }
@@ -156,13 +145,7 @@ async function main() {
     for (const r of results) {
       console.log(`| ${r.concurrency} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.failures} |`);
     }
-  } finally {
-    await pool.end();
-    if (!keep) await admin.query(`drop database if exists ${name} with (force)`);
-    else console.log(`kept database ${name}`);
-    await admin.end();
-    await relay.close();
-  }
+  });
 }
 
 main().catch((err) => {

@@ -5,12 +5,10 @@
  * API runs (built by the same query functions) and times each from Node through the driver. Not part of the
  * test suite: figures depend on the machine. Drops the scratch database unless --keep.
  */
-import { randomBytes } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from '../db/schema';
 import { findTaskView, taskCountQuery, taskPageQuery, type TaskFilters, type TaskScope } from '../db/queries/tasks';
-import { applyMigrations, nodePool } from './postgres';
-import { startRelay } from './relay';
+import { withBenchDatabase } from './bench-database';
 
 const TASKS = 100_000;
 const CLIENTS = 2_000;
@@ -110,17 +108,7 @@ function summarize(node: PlanNode, out: string[] = []): string[] {
 }
 
 async function main() {
-  const keep = process.argv.includes('--keep');
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const relay = await startRelay();
-  const admin = nodePool(server, relay.port);
-  const name = `ghh_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const pool = nodePool(url.toString(), relay.port);
-  try {
-    await applyMigrations(url.toString(), relay.port);
+  await withBenchDatabase(async ({ pool }) => {
     let started = Date.now();
     for (const statement of SEED) await pool.query(statement);
     const counts = await pool.query(
@@ -187,13 +175,7 @@ async function main() {
 
     console.log('\n| ' + rows[0]!.join(' | ') + ' |\n|' + rows[0]!.map(() => ' --- |').join(''));
     for (const row of rows.slice(1)) console.log('| ' + row.join(' | ') + ' |');
-  } finally {
-    await pool.end();
-    if (!keep) await admin.query(`drop database if exists ${name} with (force)`);
-    else console.log(`kept database ${name}`);
-    await admin.end();
-    await relay.close();
-  }
+  });
 }
 
 main().catch((err) => {
