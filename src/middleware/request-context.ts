@@ -28,7 +28,6 @@ export const requestIdAndLog = createMiddleware<AppBindings>(async (c, next) => 
   }
 });
 
-/** Production refuses to serve without its secrets (or with unusable ones) rather than run half-configured. */
 /** What is wrong with the configured keys, or null when every one is usable. */
 function configuredKeysProblem(env: AppEnv): string | null {
   const jwt = signingKeysProblem(env);
@@ -36,6 +35,7 @@ function configuredKeysProblem(env: AppEnv): string | null {
   return secretsKeyProblem(env);
 }
 
+/** Production refuses to serve without its secrets (or with unusable ones) rather than run half-configured. */
 export const requireConfiguration = createMiddleware<AppBindings>(async (c, next) => {
   const missing = missingProductionSecrets(c.env);
   const keysProblem = isProduction(c.env) && missing.length === 0 ? configuredKeysProblem(c.env) : null;
