@@ -42,6 +42,7 @@ export default defineConfig({
           STRIPE_API_URL: inject('stripeFakeUrl'),
           STRIPE_SECRET_KEY: inject('stripeSecretKey'),
           STRIPE_WEBHOOK_SECRET: inject('stripeWebhookSecret'),
+          WEBHOOK_SECRETS_KEY: inject('webhookSecretsKey'),
         },
       },
     })),

@@ -8,13 +8,14 @@ type SecretName =
   | 'JWT_SIGNING_KEYS'
   | 'STRIPE_SECRET_KEY'
   | 'STRIPE_WEBHOOK_SECRET'
+  | 'WEBHOOK_SECRETS_KEY'
   // Tests only: where the Stripe fake listens (see src/services/payments/stripe-client.ts).
   | 'STRIPE_API_URL';
 
 export type AppEnv = Omit<Cloudflare.Env, SecretName> & Partial<Pick<Cloudflare.Env, SecretName>>;
 
 /** Secrets production cannot run without. Development falls back to local defaults for each. */
-export const PRODUCTION_SECRETS = ['DATABASE_URL', 'JWT_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
+export const PRODUCTION_SECRETS = ['DATABASE_URL', 'JWT_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'WEBHOOK_SECRETS_KEY'] as const;
 
 export const isProduction = (env: AppEnv): boolean => env.ENVIRONMENT === 'production';
 

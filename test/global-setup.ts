@@ -22,6 +22,8 @@ declare module 'vitest' {
     stripeFakeUrl: string;
     stripeSecretKey: string;
     stripeWebhookSecret: string;
+    /** WEBHOOK_SECRETS_KEY for the run: a fresh key, so nothing depends on a fixed one. */
+    webhookSecretsKey: string;
     /** Receives the API's event webhooks (test/support/webhook-receiver.ts). */
     webhookReceiverUrl: string;
   }
@@ -30,6 +32,7 @@ declare module 'vitest' {
 /** Test-only Stripe credentials: the fake accepts this key; webhook bodies in tests are signed with this secret. */
 const STRIPE_TEST_KEY = `sk_test_fake_${randomBytes(8).toString('hex')}`;
 const STRIPE_TEST_WEBHOOK_SECRET = `whsec_test_${randomBytes(16).toString('hex')}`;
+const WEBHOOK_SECRETS_TEST_KEY = `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
 
 /** TEST_DATABASE_URL, else the machine's Postgres if it answers, else null (embedded). TEST_DATABASE=embedded forces PGlite. */
 async function pickServer(): Promise<string | null> {
@@ -79,6 +82,7 @@ export default async function setup(project: TestProject) {
   project.provide('stripeFakeUrl', stripe.url);
   project.provide('stripeSecretKey', STRIPE_TEST_KEY);
   project.provide('stripeWebhookSecret', STRIPE_TEST_WEBHOOK_SECRET);
+  project.provide('webhookSecretsKey', WEBHOOK_SECRETS_TEST_KEY);
   project.provide('webhookReceiverUrl', receiver.url);
 
   return async () => {

@@ -2,9 +2,11 @@
  * Rolling signing secrets: after a roll, deliveries carry the new secret's v1 and, until the replaced secret expires,
  * its v1 too; then only the new one. Expiry is moved by editing the row (the check reads the database's clock).
  */
+import { env } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { callbackSecrets, webhookEndpoints } from '../src/db/schema';
+import { endpointOwner, openSecret } from '../src/services/webhooks/secret-box';
 import { call } from './support/api';
 import type { TestAccount } from './support/accounts';
 import { withDb } from './support/db';
@@ -100,7 +102,8 @@ describe('rolling an endpoint secret', () => {
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);
     const [row] = await withDb((db) => db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id)));
-    expect(row).toMatchObject({ secret: first.body.secret, previousSecret: endpoint.secret });
+    const open = (sealed: string | null) => openSecret(env, sealed ?? '', endpointOwner(endpoint.id));
+    expect([await open(row!.secret), await open(row!.previousSecret)]).toEqual([first.body.secret, endpoint.secret]);
     expect((await roll(owner, endpoint.id, { expires_in_seconds: 61 }, headers)).status).toBe(422);
   });
 

@@ -474,7 +474,7 @@ export const webhookEndpoints = pgTable(
     // Event types it subscribes to (services/webhooks/event-types.ts); text, so a new type needs no migration.
     events: text('events').array().notNull(),
     description: text('description'),
-    // Kept as issued, not hashed: every delivery is signed with it (README, "Event webhooks").
+    // Sealed, not hashed: every delivery is signed with it (services/webhooks/secret-box.ts). `whsec_...` rows predate sealing.
     secret: text('secret').notNull(),
     // After a roll, the replaced secret also signs deliveries until it expires, so receivers can switch without a gap.
     previousSecret: text('previous_secret'),

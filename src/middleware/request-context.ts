@@ -1,10 +1,11 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppBindings } from '../context';
 import { openDb } from '../db/client';
-import { missingProductionSecrets, isProduction } from '../env';
+import { missingProductionSecrets, isProduction, type AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { signingKeysProblem } from '../services/tokens';
+import { secretsKeyProblem } from '../services/webhooks/secret-box';
 
 /** Request id on every response and one JSON log line per request. Outermost, so it sees every status. */
 export const requestIdAndLog = createMiddleware<AppBindings>(async (c, next) => {
@@ -27,12 +28,19 @@ export const requestIdAndLog = createMiddleware<AppBindings>(async (c, next) => 
   }
 });
 
+/** What is wrong with the configured keys, or null when every one is usable. */
+function configuredKeysProblem(env: AppEnv): string | null {
+  const jwt = signingKeysProblem(env);
+  if (jwt) return `JWT_SIGNING_KEYS: ${jwt}`;
+  return secretsKeyProblem(env);
+}
+
 /** Production refuses to serve without its secrets (or with unusable ones) rather than run half-configured. */
 export const requireConfiguration = createMiddleware<AppBindings>(async (c, next) => {
   const missing = missingProductionSecrets(c.env);
-  const keysProblem = isProduction(c.env) && missing.length === 0 ? signingKeysProblem(c.env) : null;
+  const keysProblem = isProduction(c.env) && missing.length === 0 ? configuredKeysProblem(c.env) : null;
   if (missing.length > 0 || keysProblem) {
-    const message = missing.length > 0 ? `missing secrets: ${missing.join(', ')}` : `JWT_SIGNING_KEYS: ${keysProblem}`;
+    const message = missing.length > 0 ? `missing secrets: ${missing.join(', ')}` : keysProblem;
     console.error(JSON.stringify({ level: 'error', message }));
     throw new ApiError('SERVICE_UNAVAILABLE', 'The service is not configured.');
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startRelay } from './relay';
 import { applyMigrations, PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
 import { clearDevState, DATA_DIR, readDevState, writeDevState } from './local-database';
-import { devSigningKeys } from './dev-secrets';
+import { devSigningKeys, devWebhookSecretsKey } from './dev-secrets';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const log = (message: string) => console.log(`[dev] ${message}`);
@@ -30,8 +30,10 @@ async function main() {
   writeDevState({ databaseUrl, relayPort: relay.port, pid: process.pid });
   const signingKeys = devSigningKeys();
   if (signingKeys) log('JWT signing key from .data/jwt-signing-keys.json');
+  const secretsKey = devWebhookSecretsKey();
+  if (secretsKey) log('WEBHOOK_SECRETS_KEY from .data/webhook-secrets-key');
 
-  const vars = { DATABASE_URL: databaseUrl, DB_RELAY_PORT: String(relay.port), ...(signingKeys ? { JWT_SIGNING_KEYS: signingKeys } : {}), ...passThroughVars() };
+  const vars = { DATABASE_URL: databaseUrl, DB_RELAY_PORT: String(relay.port), ...(signingKeys ? { JWT_SIGNING_KEYS: signingKeys } : {}), ...(secretsKey ? { WEBHOOK_SECRETS_KEY: secretsKey } : {}), ...passThroughVars() };
   const wrangler = spawn(
     path.join(PROJECT_ROOT, 'node_modules/.bin/wrangler'),
     ['dev', '--ip', '127.0.0.1', '--port', String(PORT), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
@@ -75,7 +77,7 @@ async function main() {
 
 /** Variables a developer may set in the shell for one run (e.g. ENVIRONMENT=production to try the HTTPS rule). */
 function passThroughVars(): Record<string, string> {
-  const names = ['ENVIRONMENT', 'JWT_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'];
+  const names = ['ENVIRONMENT', 'JWT_SIGNING_KEYS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'WEBHOOK_SECRETS_KEY'];
   return Object.fromEntries(names.filter((n) => process.env[n]).map((n) => [n, process.env[n]!]));
 }
 

@@ -25,6 +25,6 @@ const route = createRoute({
 export function registerRollCallbackSecret(router: Router) {
   router.openapi(route, async (c) => {
     const overlap = c.req.valid('json')?.expires_in_seconds ?? DEFAULT_ROLL_OVERLAP_SECONDS;
-    return c.json(toCallbackSecret(await rollAccountCallbackSecret(c.var.db, c.var.caller.id, overlap)), 200);
+    return c.json(toCallbackSecret(await rollAccountCallbackSecret(c.var.db, c.env, c.var.caller.id, overlap)), 200);
   });
 }

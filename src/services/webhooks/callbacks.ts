@@ -19,5 +19,5 @@ export async function createTaskWithCallback(
 ): Promise<{ view: TaskView; callbackSecret: string }> {
   assertDeliveryUrl(env, callbackUrl, 'callback_url');
   const view = await createTask(db, caller, { ...input, callbackUrl });
-  return { view, callbackSecret: await callbackSecretFor(db, caller.id) };
+  return { view, callbackSecret: await callbackSecretFor(db, env, caller.id) };
 }

@@ -13,7 +13,8 @@ import { openDb, type Db } from '../../db/client';
 import { cancelDelivery, claimDelivery, recordAttempt, takeStuckDeliveries, type ClaimedDelivery } from '../../db/queries/webhook-deliveries';
 import type { AppEnv } from '../../env';
 import { ATTEMPT_TIMEOUT_MS, maxAttempts, retryBaseSeconds, retryDelaySeconds } from './config';
-import { callbackSigningSecretsFor } from './secrets';
+import { UnreadableSecretError } from './secret-box';
+import { callbackSigningSecretsFor, endpointSigningSecrets } from './secrets';
 import { enqueueDeliveries, type DeliveryMessage } from './queue';
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
 import { deliveryUrlProblem } from './urls';
@@ -61,6 +62,22 @@ async function post(claimed: ClaimedDelivery, secrets: string[]): Promise<PostRe
   }
 }
 
+/**
+ * The delivery's signing secrets, or why they cannot be read. An unreadable one (tampered, or sealed under a key since
+ * dropped) is recorded as a failed attempt like a receiver's error, so the schedule ends it instead of a loop of our
+ * own errors; restoring the key lets a later attempt through.
+ */
+async function signingSecrets(db: Db, env: AppEnv, claimed: ClaimedDelivery): Promise<string[] | string> {
+  try {
+    const { delivery, endpointSecrets } = claimed;
+    if (endpointSecrets && delivery.endpointId) return await endpointSigningSecrets(env, delivery.endpointId, endpointSecrets);
+    return await callbackSigningSecretsFor(db, env, claimed.userId);
+  } catch (err) {
+    if (err instanceof UnreadableSecretError) return err.message;
+    throw err;
+  }
+}
+
 /** One attempt at the delivery, if it is due and free. Returns the seconds until the next attempt, or null when none. */
 export async function attemptDelivery(db: Db, env: AppEnv, deliveryId: string): Promise<number | null> {
   const claimed = await claimDelivery(db, deliveryId, CLAIM_SECONDS, EARLY_SECONDS);
@@ -73,9 +90,10 @@ export async function attemptDelivery(db: Db, env: AppEnv, deliveryId: string): 
   const attempt = delivery.attempts + 1;
   // Checked again here: an address refused in production never gets a request, and will not later either.
   const refused = deliveryUrlProblem(delivery.url, env);
-  const result: PostResult = refused
-    ? { statusCode: null, error: `Not sent: ${refused}`, durationMs: 0, attemptedAt: new Date() }
-    : await post(claimed, claimed.endpointSecrets ?? (await callbackSigningSecretsFor(db, claimed.userId)));
+  const secrets = refused ? null : await signingSecrets(db, env, claimed);
+  const result: PostResult = Array.isArray(secrets)
+    ? await post(claimed, secrets)
+    : { statusCode: null, error: `Not sent: ${refused ?? secrets}`, durationMs: 0, attemptedAt: new Date() };
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   const outcome = ok ? 'delivered' : refused || attempt >= maxAttempts(env) ? 'dead' : 'failed';
   const retryInSeconds = outcome === 'failed' ? retryDelaySeconds(attempt, retryBaseSeconds(env)) : null;

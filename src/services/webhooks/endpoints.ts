@@ -1,6 +1,6 @@
 /**
- * A client's webhook endpoints, and its callback signing secret. An endpoint's secret is kept as issued (not hashed,
- * unlike API keys): the Worker signs every delivery with it. It is shown in the create response only.
+ * A client's webhook endpoints, and its callback signing secret. An endpoint's secret is sealed, not hashed (unlike
+ * API keys): the Worker signs every delivery with it (secret-box.ts). It is shown in the create response only.
  */
 import type { Db } from '../../db/client';
 import { listEndpointAttempts } from '../../db/queries/webhook-deliveries';
@@ -18,6 +18,7 @@ import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './event-types';
+import { callbackOwner, endpointOwner, openSecret, sealSecret } from './secret-box';
 import { newSigningSecret } from './signature';
 import { assertDeliveryUrl } from './urls';
 
@@ -37,22 +38,26 @@ interface Page {
 
 export async function createWebhookEndpoint(db: Db, env: AppEnv, userId: string, input: NewEndpointInput): Promise<WebhookEndpointRow> {
   assertDeliveryUrl(env, input.url, 'url');
-  return db.transaction(async (tx) => {
+  const id = newId('whe');
+  const secret = newSigningSecret();
+  const sealed = await sealSecret(env, secret, endpointOwner(id));
+  const row = await db.transaction(async (tx) => {
     // Without the lock, concurrent requests would each count 9 live endpoints and each add a 10th.
     if (!(await lockUser(tx, userId))) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
     if ((await countLiveWebhookEndpoints(tx, userId)) >= MAX_LIVE_ENDPOINTS) {
       throw new ApiError('CONFLICT', `An account can have at most ${MAX_LIVE_ENDPOINTS} webhook endpoints. Delete one first.`);
     }
     return insertWebhookEndpoint(tx, {
-      id: newId('whe'),
+      id,
       userId,
       url: input.url,
       // One entry per type, in the documented order, however the client listed them.
       events: WEBHOOK_EVENT_TYPES.filter((type) => input.events.includes(type)),
       description: input.description,
-      secret: newSigningSecret(),
+      secret: sealed,
     });
   });
+  return { ...row, secret };
 }
 
 export const listWebhookEndpoints = (db: Db, userId: string, page: Page) => listLiveWebhookEndpoints(db, userId, page);
@@ -75,4 +80,7 @@ export async function listEndpointDeliveries(db: Db, userId: string, id: string,
 }
 
 /** The secret that signs deliveries to the account's tasks' callback_url, made the first time it is asked for. */
-export const callbackSecretFor = (db: Db, userId: string): Promise<string> => callbackSecretOf(db, userId, newSigningSecret());
+export async function callbackSecretFor(db: Db, env: AppEnv, userId: string): Promise<string> {
+  const owner = callbackOwner(userId);
+  return openSecret(env, await callbackSecretOf(db, userId, await sealSecret(env, newSigningSecret(), owner)), owner);
+}
