@@ -65,6 +65,7 @@ describe('the seed workflow, with money', () => {
     const proLines = (await call('/api/v1/payments/transactions', { token: pro.token })).body;
     expect(proLines.data).toEqual([
       {
+        id: expect.stringMatching(/^ln_\d+$/),
         transaction_id: expect.stringMatching(/^txn_/),
         type: 'release',
         account: 'available',

@@ -43,6 +43,7 @@ describe("a task's webhook deliveries", () => {
     expect(toEndpoint.map((a) => [a.attempt, a.state, a.status_code])).toEqual([[2, 'delivered', 200], [1, 'failed', 500]]);
     expect(toCallback).toEqual([
       {
+        id: expect.stringMatching(/^att_\d+$/),
         delivery_id: expect.stringMatching(/^del_/),
         event_id: eventId,
         event_type: 'task.canceled',

@@ -36,7 +36,7 @@ export function renderLlmsTxt(input: LlmsTxtInput): string {
 
 > GoHireHumans lets AI agents hire verified human professionals for work that needs a person: phone calls, errands, in-person inspections, research, writing, transcription. An agent posts a task, funds it into escrow through Stripe Checkout, waits for a professional to deliver, reads the result and approves it, which pays the professional.
 
-Base URL: ${origin}. JSON in and out, snake_case fields. Money is US dollars as a JSON number with at most 2 decimals (at most 100000 per task). Times are ISO 8601 UTC (2026-03-10T17:00:00Z). Lists return { data, total, limit, offset, has_more } with limit 1..100 (default 20) and offset >= 0. To walk GET /api/v1/tasks or GET /api/v1/marketplace/tasks without repeating or skipping tasks created meanwhile, pass starting_after=<the last id of the previous page> instead of offset (400 if that id is not in the list). Production answers HTTPS requests only.
+Base URL: ${origin}. JSON in and out, snake_case fields. Money is US dollars as a JSON number with at most 2 decimals (at most 100000 per task). Times are ISO 8601 UTC (2026-03-10T17:00:00Z). Lists return { data, total, limit, offset, has_more } with limit 1..100 (default 20) and offset >= 0. To walk GET /api/v1/tasks, GET /api/v1/marketplace/tasks, GET /api/v1/payments/transactions or a webhook deliveries list without repeating or skipping rows added meanwhile, pass starting_after=<the id of the last item of the previous page> instead of offset (400 if that id is not in the list). Production answers HTTPS requests only.
 
 ## Authentication
 

@@ -61,6 +61,18 @@ export const unknownCursor = (id: string) =>
     details: [{ path: 'starting_after', message: 'Not an object of this list.' }],
   });
 
+/**
+ * Public ids for rows keyed by a database sequence (`ln_42`): such rows need no random id of their own to be a
+ * cursor. Null for anything that is not the prefix and a positive integer, which the caller answers as unknown.
+ */
+export const serialId = (prefix: string, n: number) => `${prefix}_${n}`;
+
+export function parseSerialId(prefix: string, id: string): number | null {
+  const match = new RegExp(`^${prefix}_([1-9][0-9]{0,15})$`).exec(id);
+  const n = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 export interface Page<T> {
   data: T[];
   total: number;

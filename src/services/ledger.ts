@@ -39,6 +39,7 @@ import {
 } from '../db/queries/ledger';
 import type { ledgerAccountKind } from '../db/schema';
 import { newId } from '../lib/ids';
+import { parseSerialId, serialId, unknownCursor } from '../lib/pagination';
 
 export type LedgerAccountKind = (typeof ledgerAccountKind.enumValues)[number];
 
@@ -204,9 +205,21 @@ export async function accountBalanceCents(db: Db | Tx, account: LedgerAccount): 
 
 export type LedgerLine = LedgerLineRow;
 
-/** A user's ledger lines, newest first. */
-export function listLedgerLines(db: Db | Tx, userId: string, page: { limit: number; offset: number }) {
-  return listUserLines(db, userId, page);
+/** A line's public id: its ledger entry's, which is unique per line where the transaction id is not. */
+export const LINE_ID_PREFIX = 'ln';
+export const lineId = (line: LedgerLine) => serialId(LINE_ID_PREFIX, line.entryId);
+
+/**
+ * A user's ledger lines, newest first, from `offset` or after the line `startingAfter`. A cursor that is not one of
+ * the user's lines is 400, never a silent first page.
+ */
+export async function listLedgerLines(db: Db | Tx, userId: string, page: { limit: number; offset: number; startingAfter?: string | undefined }) {
+  const { startingAfter, ...at } = page;
+  const entryId = startingAfter === undefined ? undefined : parseSerialId(LINE_ID_PREFIX, startingAfter);
+  if (entryId === null) throw unknownCursor(startingAfter!);
+  const listed = await listUserLines(db, userId, entryId === undefined ? at : { ...at, startingAfter: entryId });
+  if (!listed.cursorKnown) throw unknownCursor(startingAfter!);
+  return listed;
 }
 
 /** The platform's cut of `amountCents` at `bps` basis points, rounded half up; the professional gets the rest. */

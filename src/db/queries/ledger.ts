@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../schema';
 
@@ -103,38 +103,79 @@ export interface LedgerLineRow {
   createdAt: Date;
 }
 
-/** The entries on a user's accounts, newest first, with the transaction each belongs to. */
+/**
+ * Where a page of lines starts: `offset` rows in, or just after the entry `startingAfter` (then offset is 0). An entry
+ * rather than a transaction is the position, because one transaction may touch two of the user's balances.
+ */
+export interface LinePageArgs {
+  limit: number;
+  offset: number;
+  startingAfter?: number;
+}
+
+/**
+ * Rows after the cursor entry in (created_at desc, id desc) order. Its position is read by a subquery: created_at has
+ * microseconds that a JS Date would round away.
+ */
+function afterEntry(id: number | undefined): SQL | undefined {
+  if (id === undefined) return undefined;
+  return sql`(${ledgerEntries.createdAt}, ${ledgerEntries.id}) < (select c.created_at, c.id from ${ledgerEntries} c where c.id = ${id})`;
+}
+
+/** Whether the entry is on one of the user's accounts: any other is not a position in their list. */
+async function isEntryOf(db: Db | Tx, userId: string, id: number | undefined): Promise<boolean> {
+  if (id === undefined) return true;
+  const [row] = await db
+    .select({ id: ledgerEntries.id })
+    .from(ledgerEntries)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .where(and(eq(ledgerEntries.id, id), eq(ledgerAccounts.userId, userId)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * The entries on a user's accounts, newest first, with the transaction each belongs to; the total; whether more
+ * follows (after a cursor one extra row is read to know it); and whether the cursor is one of the user's entries.
+ */
 export async function listUserLines(
   db: Db | Tx,
   userId: string,
-  page: { limit: number; offset: number },
-): Promise<{ rows: LedgerLineRow[]; total: number }> {
+  args: LinePageArgs,
+): Promise<{ rows: LedgerLineRow[]; total: number; hasMore: boolean; cursorKnown: boolean }> {
   const ownedBy = eq(ledgerAccounts.userId, userId);
-  const rows = await db
-    .select({
-      entryId: ledgerEntries.id,
-      transactionId: ledgerTransactions.id,
-      kind: ledgerTransactions.kind,
-      memo: ledgerTransactions.memo,
-      simulated: ledgerTransactions.simulated,
-      taskId: sql<string | null>`coalesce(${ledgerTransactions.taskId}, ${ledgerAccounts.taskId})`,
-      accountKind: ledgerAccounts.kind,
-      amountCents: ledgerEntries.amountCents,
-      createdAt: ledgerEntries.createdAt,
-    })
-    .from(ledgerEntries)
-    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
-    .where(ownedBy)
-    .orderBy(desc(ledgerEntries.id))
-    .limit(page.limit)
-    .offset(page.offset);
-  const [totals] = await db
-    .select({ total: count() })
-    .from(ledgerEntries)
-    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-    .where(ownedBy);
-  return { rows, total: totals?.total ?? 0 };
+  const cursor = args.startingAfter !== undefined;
+  const [rows, [totals], cursorKnown] = await Promise.all([
+    db
+      .select({
+        entryId: ledgerEntries.id,
+        transactionId: ledgerTransactions.id,
+        kind: ledgerTransactions.kind,
+        memo: ledgerTransactions.memo,
+        simulated: ledgerTransactions.simulated,
+        taskId: sql<string | null>`coalesce(${ledgerTransactions.taskId}, ${ledgerAccounts.taskId})`,
+        accountKind: ledgerAccounts.kind,
+        amountCents: ledgerEntries.amountCents,
+        createdAt: ledgerEntries.createdAt,
+      })
+      .from(ledgerEntries)
+      .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+      .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+      .where(and(ownedBy, afterEntry(args.startingAfter)))
+      .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+      .limit(cursor ? args.limit + 1 : args.limit)
+      .offset(args.offset),
+    db
+      .select({ total: count() })
+      .from(ledgerEntries)
+      .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+      .where(ownedBy),
+    isEntryOf(db, userId, args.startingAfter),
+  ]);
+  const total = totals?.total ?? 0;
+  const page = rows.slice(0, args.limit);
+  const hasMore = cursor ? rows.length > args.limit : args.offset + page.length < total;
+  return { rows: page, total, hasMore, cursorKnown };
 }
 
 export interface LedgerIntegrity {

@@ -155,19 +155,36 @@ export interface AttemptListRow {
   taskId: string;
 }
 
-type Page = { limit: number; offset: number };
+/** `offset` rows in, or just after the attempt `startingAfter` (then offset is 0). */
+type Page = { limit: number; offset: number; startingAfter?: number };
 
-/** Attempts matching `where` (over attempts, deliveries and events), newest first, and how many there are. */
-async function listAttempts(db: Db, where: SQL | undefined, page: Page): Promise<{ rows: AttemptListRow[]; total: number }> {
-  const [rows, [counted]] = await Promise.all([
-    db
-      .select({ attempt: webhookAttempts, eventId: webhookEvents.id, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
-      .from(webhookAttempts)
-      .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
-      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-      .where(where)
+const attemptsJoined = (db: Db) =>
+  db
+    .select({ attempt: webhookAttempts, eventId: webhookEvents.id, eventType: webhookEvents.type, taskId: webhookEvents.taskId })
+    .from(webhookAttempts)
+    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId));
+
+/**
+ * Rows after the cursor attempt in (attempted_at desc, id desc) order, its position read by a subquery: attempted_at
+ * has microseconds that a JS Date would round away.
+ */
+function afterAttempt(id: number | undefined): SQL | undefined {
+  if (id === undefined) return undefined;
+  return sql`(${webhookAttempts.attemptedAt}, ${webhookAttempts.id}) < (select c.attempted_at, c.id from ${webhookAttempts} c where c.id = ${id})`;
+}
+
+/**
+ * Attempts matching `where` (over attempts, deliveries and events), newest first; how many there are; whether more
+ * follows (after a cursor one extra row is read to know it); and whether the cursor is one of the list's attempts.
+ */
+async function listAttempts(db: Db, where: SQL | undefined, page: Page) {
+  const cursor = page.startingAfter !== undefined;
+  const [rows, [counted], cursorRows] = await Promise.all([
+    attemptsJoined(db)
+      .where(and(where, afterAttempt(page.startingAfter)))
       .orderBy(desc(webhookAttempts.attemptedAt), desc(webhookAttempts.id))
-      .limit(page.limit)
+      .limit(cursor ? page.limit + 1 : page.limit)
       .offset(page.offset),
     db
       .select({ total: count() })
@@ -175,8 +192,12 @@ async function listAttempts(db: Db, where: SQL | undefined, page: Page): Promise
       .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
       .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
       .where(where),
+    cursor ? attemptsJoined(db).where(and(where, eq(webhookAttempts.id, page.startingAfter!))).limit(1) : Promise.resolve([null]),
   ]);
-  return { rows, total: counted?.total ?? 0 };
+  const total = counted?.total ?? 0;
+  const data: AttemptListRow[] = rows.slice(0, page.limit);
+  const hasMore = cursor ? rows.length > page.limit : page.offset + data.length < total;
+  return { rows: data, total, hasMore, cursorKnown: cursorRows.length > 0 };
 }
 
 /** An endpoint's attempts, newest first, and how many there are. */

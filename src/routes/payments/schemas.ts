@@ -4,7 +4,7 @@ import { CHECKOUT_STATUSES } from '../../db/schema';
 import { centsToUsd, usdAmount } from '../../lib/money';
 import { pageSchema } from '../../lib/pagination';
 import { iso } from '../../lib/time';
-import type { LedgerLine, UserBalances } from '../../services/ledger';
+import { lineId, type LedgerLine, type UserBalances } from '../../services/ledger';
 import type { Onboarding, Payout } from '../../services/payments/payouts';
 
 const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
@@ -102,6 +102,7 @@ const ACCOUNT_KINDS = ['available', 'escrow', 'pending_payout', 'pending_refund'
 
 export const TransactionLineSchema = z
   .object({
+    id: z.string().openapi({ example: 'ln_4821', description: 'The line itself: pass it as starting_after to get the lines after it.' }),
     transaction_id: z.string().openapi({ example: 'txn_3fZ8kQ2mN7pL1xVa', description: 'The ledger transaction; one may touch two of your balances.' }),
     type: z.enum(LEDGER_TYPES).openapi({
       description:
@@ -117,6 +118,7 @@ export const TransactionLineSchema = z
   })
   .openapi('TransactionLine', {
     example: {
+      id: 'ln_4821',
       transaction_id: 'txn_3fZ8kQ2mN7pL1xVa',
       type: 'funding',
       account: 'escrow',
@@ -133,6 +135,7 @@ export const TransactionPageSchema = pageSchema(TransactionLineSchema, 'Transact
 
 export function toTransactionLineDto(line: LedgerLine): z.infer<typeof TransactionLineSchema> {
   return {
+    id: lineId(line),
     transaction_id: line.transactionId,
     type: line.kind as (typeof LEDGER_TYPES)[number],
     account: line.accountKind as (typeof ACCOUNT_KINDS)[number],

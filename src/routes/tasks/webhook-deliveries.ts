@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, signedIn } from '../../lib/openapi';
-import { page, PageQuery } from '../../lib/pagination';
+import { assertOneStart, CursorPageQuery, pageKnowingMore } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listTaskDeliveries } from '../../services/webhooks/deliveries';
@@ -13,17 +13,19 @@ const route = createRoute({
   tags: ['Event webhooks'],
   summary: "A task's webhook delivery attempts",
   description:
-    "Every POST made with this task's events, to its callback_url (endpoint_id null) and to the account's webhook endpoints, newest first. The task's owner only; anyone else gets 404.",
+    "Every POST made with this task's events, to its callback_url (endpoint_id null) and to the account's webhook endpoints, newest first; walk with starting_after (the id of the last attempt of the previous page). The task's owner only; anyone else gets 404.",
   security: signedIn,
   middleware: [requireAuth()] as const,
-  request: { params: TaskIdParam, query: PageQuery },
+  request: { params: TaskIdParam, query: CursorPageQuery('att_1207') },
   responses: { 200: json(DeliveryAttemptListSchema, 'A page of attempts'), ...errorResponses(401, 404, 429) },
 });
 
 export function registerTaskWebhookDeliveries(router: Router) {
   router.openapi(route, async (c) => {
-    const { limit, offset } = c.req.valid('query');
-    const { rows, total } = await listTaskDeliveries(c.var.db, c.var.caller, c.req.valid('param').id, { limit, offset });
-    return c.json(page(rows.map(toDeliveryAttempt), total, limit, offset), 200);
+    const query = c.req.valid('query');
+    assertOneStart(query);
+    const { limit, offset, starting_after } = query;
+    const { rows, total, hasMore } = await listTaskDeliveries(c.var.db, c.var.caller, c.req.valid('param').id, { limit, offset, startingAfter: starting_after });
+    return c.json(pageKnowingMore(rows.map(toDeliveryAttempt), total, limit, offset, hasMore), 200);
   });
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { AttemptListRow } from '../../db/queries/webhook-deliveries';
+import { attemptId } from '../../services/webhooks/attempt-pages';
 import type { Redelivery } from '../../services/webhooks/deliveries';
 import type { WebhookEndpointRow } from '../../db/queries/webhook-endpoints';
 import { pageSchema } from '../../lib/pagination';
@@ -112,6 +113,7 @@ export const WebhookEndpointIdParam = z.object({
 
 export const DeliveryAttemptSchema = z
   .object({
+    id: z.string().openapi({ example: 'att_1207', description: 'The attempt itself: pass it as starting_after to get the attempts after it.' }),
     delivery_id: z.string().openapi({ example: 'del_2Hq7LmN9pX4rT1vB', description: 'The event on its way to this endpoint; its attempts share it.' }),
     event_id: z.string().openapi({ example: 'evt_8hV2kQ9mN3pL5xWa', description: 'Also sent as GoHireHumans-Event-Id.' }),
     event_type: EventType,
@@ -130,6 +132,7 @@ export const DeliveryAttemptSchema = z
   })
   .openapi('WebhookDeliveryAttempt', {
     example: {
+      id: 'att_1207',
       delivery_id: 'del_2Hq7LmN9pX4rT1vB',
       event_id: 'evt_8hV2kQ9mN3pL5xWa',
       event_type: 'task.completed',
@@ -199,6 +202,7 @@ export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
 
 export function toDeliveryAttempt({ attempt, eventId, eventType, taskId }: AttemptListRow): z.infer<typeof DeliveryAttemptSchema> {
   return {
+    id: attemptId(attempt),
     delivery_id: attempt.deliveryId,
     event_id: eventId,
     event_type: eventType as WebhookEndpointDto['events'][number],

@@ -6,22 +6,18 @@ import { findEndpointDelivery, insertRedelivery, listTaskAttempts, type WebhookD
 import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { pageOfAttempts, type AttemptPage } from './attempt-pages';
 import { getWebhookEndpoint } from './endpoints';
 import { enqueueDeliveries } from './queue';
-
-interface Page {
-  limit: number;
-  offset: number;
-}
 
 /**
  * The owner's view only: callback URLs often carry a token, and endpoints are the client's own configuration.
  * Everyone else, the assigned professional included, gets 404, as for a task they cannot read.
  */
-export async function listTaskDeliveries(db: Db, caller: Caller, taskId: string, page: Page) {
+export async function listTaskDeliveries(db: Db, caller: Caller, taskId: string, page: AttemptPage) {
   const task = await findTask(db, taskId);
   if (!task || task.clientId !== caller.id) throw notFound('Task');
-  return listTaskAttempts(db, taskId, page);
+  return pageOfAttempts(page, (at) => listTaskAttempts(db, taskId, at));
 }
 
 const stillPending = () =>

@@ -21,6 +21,7 @@ import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './event-types';
 import { callbackOwner, endpointOwner, openSecret, sealSecret } from './secret-box';
 import { newSigningSecret } from './signature';
 import { assertDeliveryUrl } from './urls';
+import { pageOfAttempts, type AttemptPage } from './attempt-pages';
 
 /** Each event is fanned out to every subscribed endpoint inside the transaction that makes it, so keep the list short. */
 export const MAX_LIVE_ENDPOINTS = 10;
@@ -74,9 +75,9 @@ export async function deleteWebhookEndpoint(db: Db, userId: string, id: string):
   if (!(await db.transaction((tx) => deleteEndpointRow(tx, userId, id)))) throw notFound('Webhook endpoint');
 }
 
-export async function listEndpointDeliveries(db: Db, userId: string, id: string, page: Page) {
+export async function listEndpointDeliveries(db: Db, userId: string, id: string, page: AttemptPage) {
   await getWebhookEndpoint(db, userId, id);
-  return listEndpointAttempts(db, id, page);
+  return pageOfAttempts(page, (at) => listEndpointAttempts(db, id, at));
 }
 
 /** The secret that signs deliveries to the account's tasks' callback_url, made the first time it is asked for. */
