@@ -34,6 +34,11 @@ export function formatUsd(cents: number): string {
   return `$${(cents / 100).toFixed(2)}`;
 }
 
+/** Cents as error messages state an amount: `20.00 USD`. */
+export function usdText(cents: number): string {
+  return `${(cents / 100).toFixed(2)} USD`;
+}
+
 /** Throws when the amount was not validated first; for values that already passed `usdAmount()`. */
 export function toCents(value: number): number {
   const checked = usdToCents(value, Number.MAX_SAFE_INTEGER / 100);

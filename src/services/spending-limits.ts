@@ -16,6 +16,7 @@ import type { Tx } from '../db/client';
 import { committedSince, findApiKeyLimits, insertApiKeySpend } from '../db/queries/api-key-spend';
 import type { SPEND_KINDS } from '../db/schema';
 import { ApiError } from '../lib/errors';
+import { usdText } from '../lib/money';
 
 /** `task`: a task's budget, when the key posts it. `funding`: a checkout's amount, when the key opens it. */
 export type SpendKind = (typeof SPEND_KINDS)[number];
@@ -25,7 +26,6 @@ const WINDOW_HOURS = 24;
 /** The request field the limit is checked against, named in the error's details. */
 const FIELD: Record<SpendKind, string> = { task: 'budget_amount', funding: 'amount' };
 
-const usd = (cents: number) => `${(cents / 100).toFixed(2)} USD`;
 
 const overLimit = (message: string, path: string, detail: string) =>
   new ApiError('SPENDING_LIMIT', message, { details: [{ path, message: detail }] });
@@ -48,9 +48,9 @@ export async function assertWithinSpendingLimits(tx: Tx, caller: Caller, amountC
   if (limits.maxTaskCents !== null && amountCents > limits.maxTaskCents) {
     const what = kind === 'task' ? 'a task budget' : 'a checkout';
     throw overLimit(
-      `This API key's max_task_amount is ${usd(limits.maxTaskCents)}: ${what} of ${usd(amountCents)} is over it.`,
+      `This API key's max_task_amount is ${usdText(limits.maxTaskCents)}: ${what} of ${usdText(amountCents)} is over it.`,
       path,
-      `max_task_amount is ${usd(limits.maxTaskCents)}`,
+      `max_task_amount is ${usdText(limits.maxTaskCents)}`,
     );
   }
 
@@ -67,9 +67,9 @@ export async function assertWithinSpendingLimits(tx: Tx, caller: Caller, amountC
     if (used.totalCents + added > daily) {
       const left = Math.max(0, daily - used.totalCents);
       throw overLimit(
-        `This API key's daily_limit is ${usd(daily)}: it has committed ${usd(used.totalCents)} in the last ${WINDOW_HOURS} hours, so ${usd(added)} more does not fit (${usd(left)} left).`,
+        `This API key's daily_limit is ${usdText(daily)}: it has committed ${usdText(used.totalCents)} in the last ${WINDOW_HOURS} hours, so ${usdText(added)} more does not fit (${usdText(left)} left).`,
         path,
-        `daily_limit is ${usd(daily)} (${usd(used.totalCents)} committed in the last ${WINDOW_HOURS} hours)`,
+        `daily_limit is ${usdText(daily)} (${usdText(used.totalCents)} committed in the last ${WINDOW_HOURS} hours)`,
       );
     }
   }

@@ -13,21 +13,20 @@ import { findUserById } from '../../db/queries/users';
 import { ApiError, notFound } from '../../lib/errors';
 import { randomString } from '../../lib/ids';
 import { findTransactionByReference } from '../../db/queries/ledger';
-import { centsToUsd } from '../../lib/money';
+import { usdText } from '../../lib/money';
 import { availableAccount, lockedBalanceCents, post, STRIPE_EXTERNAL } from '../ledger';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
 import { checkFundingRequest } from './checkout';
 import { creditFromBalance } from './escrow';
 
-const usd = (cents: number) => `${centsToUsd(cents).toFixed(2)} USD`;
 
 /** 409 INSUFFICIENT_BALANCE, after locking the balance: what was asked and what there is. */
 async function takeFromBalance(tx: Tx, userId: string, amountCents: number): Promise<void> {
   const available = await lockedBalanceCents(tx, availableAccount(userId));
   if (available >= amountCents) return;
-  throw new ApiError('INSUFFICIENT_BALANCE', `The available balance is ${usd(available)}; ${usd(amountCents)} does not fit.`, {
-    details: [{ path: 'amount', message: `available_balance is ${usd(available)}` }],
+  throw new ApiError('INSUFFICIENT_BALANCE', `The available balance is ${usdText(available)}; ${usdText(amountCents)} does not fit.`, {
+    details: [{ path: 'amount', message: `available_balance is ${usdText(available)}` }],
   });
 }
 
