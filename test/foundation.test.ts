@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import worker from '../src/index';
-import { call, env } from './support/api';
+import { call, env, PRODUCTION_VARS } from './support/api';
 
 describe('foundation', () => {
   it('answers /health when the database answers, with a request id', async () => {
@@ -54,13 +54,7 @@ describe('foundation', () => {
   });
 
   it('refuses plain HTTP in production with 403 HTTPS_REQUIRED, and serves HTTPS', async () => {
-    const production = {
-      ...env,
-      ENVIRONMENT: 'production',
-      JWT_SIGNING_KEYS: '[{"kid":"k1","secret":"0123456789abcdef0123456789abcdef"}]',
-      STRIPE_SECRET_KEY: 'sk_test_x',
-      STRIPE_WEBHOOK_SECRET: 'whsec_x',
-    };
+    const production = { ...env, ...PRODUCTION_VARS };
     const ctx = createExecutionContext();
     const plain = await worker.fetch(new Request('http://api.example.com/health'), production, ctx);
     expect(plain.status).toBe(403);

@@ -2,17 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { retrySchedule } from '../src/services/webhooks/config';
 import { deliveryUrlProblem } from '../src/services/webhooks/urls';
-import { call, env } from './support/api';
+import { call, env, PRODUCTION_VARS } from './support/api';
 import { quickAccount, quickVerifiedProfessional, seedTaskBody } from './support/tasks';
 import { createEndpoint, receiverPath } from './support/webhooks';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-const PRODUCTION = {
-  ENVIRONMENT: 'production',
-  JWT_SIGNING_KEYS: '[{"kid":"k1","secret":"0123456789abcdef0123456789abcdef"}]',
-  STRIPE_SECRET_KEY: 'sk_test_x',
-  STRIPE_WEBHOOK_SECRET: 'whsec_x',
-};
 
 /** An API key for `owner`: production mode has other JWT keys, and an API key does not depend on them. */
 async function apiKeyOf(owner: { token: string }): Promise<string> {
@@ -22,7 +16,7 @@ async function apiKeyOf(owner: { token: string }): Promise<string> {
 }
 
 const inProduction = (path: string, key: string, body: unknown) =>
-  call(path, { token: key, body, env: PRODUCTION, origin: 'https://api.example.com' });
+  call(path, { token: key, body, env: PRODUCTION_VARS, origin: 'https://api.example.com' });
 
 describe('webhook endpoints: the API', () => {
   it('creates an endpoint with a whsec_ secret shown once, and lists, reads and deletes it', async () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { callbackSecrets, webhookEndpoints } from '../src/db/schema';
 import worker from '../src/index';
 import { callbackOwner, endpointOwner, openSecret, sealSecret, UnreadableSecretError } from '../src/services/webhooks/secret-box';
-import { call } from './support/api';
+import { call, PRODUCTION_VARS } from './support/api';
 import type { TestAccount } from './support/accounts';
 import { withDb } from './support/db';
 import { createTask, quickAccount, seedTaskBody } from './support/tasks';
@@ -135,13 +135,7 @@ describe('the sealing key', () => {
   });
 
   it('production refuses to serve (503) without it or with an unusable one', async () => {
-    const production = {
-      ...env,
-      ENVIRONMENT: 'production',
-      JWT_SIGNING_KEYS: '[{"kid":"k1","secret":"0123456789abcdef0123456789abcdef"}]',
-      STRIPE_SECRET_KEY: 'sk_test_x',
-      STRIPE_WEBHOOK_SECRET: 'whsec_x',
-    };
+    const production = { ...env, ...PRODUCTION_VARS };
     for (const value of [undefined, '', 'no-kid', `k1:${btoa('short')}`, `${key('a')},${key('a')}`]) {
       const ctx = createExecutionContext();
       const res = await worker.fetch(new Request('https://api.example.com/health'), { ...production, WEBHOOK_SECRETS_KEY: value }, ctx);

@@ -53,6 +53,14 @@ export async function call<T = any>(path: string, options: CallOptions = {}): Pr
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 
+/** Vars a production Worker needs to pass its configuration check (the test env supplies the rest). */
+export const PRODUCTION_VARS = {
+  ENVIRONMENT: 'production',
+  JWT_SIGNING_KEYS: '[{"kid":"k1","secret":"0123456789abcdef0123456789abcdef"}]',
+  STRIPE_SECRET_KEY: 'sk_test_x',
+  STRIPE_WEBHOOK_SECRET: 'whsec_x',
+};
+
 /** True when the suite runs on a real Postgres server (needed for tests of races and locks). */
 export const concurrentDatabase = () => inject('databaseKind') === 'server';
 
