@@ -17,14 +17,29 @@ export interface AppBindings {
     requestId: string;
     db: Db;
     caller: Caller;
+    /** Set while the request runs inside its Idempotency-Key transaction: work held back until that transaction ends. */
+    heldWork?: (() => Promise<unknown>)[];
   };
 }
 
-/** What a service needs from the request for its after-commit work (Stripe calls, webhook deliveries): env, origin, waitUntil. */
+/**
+ * Starts work that outlives the answer without delaying it. Inside the request's Idempotency-Key transaction the
+ * work waits for that transaction to end: what a service committed there is only a savepoint until then, and the
+ * work (Stripe calls, queue messages) reads it from another connection.
+ */
+export function deferrer(c: Context<AppBindings>): (work: () => Promise<unknown>) => void {
+  return (work) => {
+    const held = c.get('heldWork');
+    if (held) held.push(work);
+    else c.executionCtx.waitUntil(work());
+  };
+}
+
+/** What a service needs from the request for its after-commit work (Stripe calls, webhook deliveries): env, origin, defer. */
 export function paymentsContext(c: Context<AppBindings>): PaymentsContext {
   return {
     env: c.env,
     origin: new URL(c.req.url).origin,
-    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    defer: deferrer(c),
   };
 }

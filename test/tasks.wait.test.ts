@@ -7,6 +7,7 @@ import { exports } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
+import { openDb } from '../src/db/client';
 import { waitForTask } from '../src/services/tasks/wait';
 import { BASE, call, concurrentDatabase, env } from './support/api';
 import { withDb } from './support/db';
@@ -146,10 +147,10 @@ describe('waiting for a status', () => {
   it('reads the status over one connection for the whole wait', async () => {
     const { owner, taskId } = await taskAt('in_progress');
     const caller = { id: owner.id, role: 'ai_client' as const, authMethod: 'jwt' as const, apiKeyId: null };
-    const outcome = await withDb(async (db) => {
-      const result = await waitForTask(db, caller, taskId, { until: ['submitted'], timeoutMs: 1600 });
-      return { ...result, connections: db.$client.totalCount };
-    });
+    const handle = openDb(env);
+    const outcome = await waitForTask(handle.db, caller, taskId, { until: ['submitted'], timeoutMs: 1600 })
+      .then((result) => ({ ...result, connections: handle.pool.totalCount }))
+      .finally(() => handle.close());
     expect(outcome).toMatchObject({ timedOut: true, connections: 1 });
     expect(outcome.view.task.status).toBe('in_progress');
   });

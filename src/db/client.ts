@@ -1,12 +1,19 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
-import { drizzle } from 'drizzle-orm/neon-serverless';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle, type NeonQueryResultHKT } from 'drizzle-orm/neon-serverless';
+import type { PgDatabase, PgTransaction } from 'drizzle-orm/pg-core';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import * as schema from './schema';
 
-export type Db = ReturnType<typeof drizzle<typeof schema>>;
-/** A transaction handle; services take `Db | Tx` where they can run inside either. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Relations = ExtractTablesWithRelations<typeof schema>;
+/**
+ * What services and queries run on: the database, or a transaction standing in for it (a request that carries an
+ * Idempotency-Key runs whole inside one, so a service's own `transaction` becomes a savepoint of it).
+ */
+export type Db = PgDatabase<NeonQueryResultHKT, typeof schema, Relations>;
+/** A transaction handle, for code that must run inside one. */
+export type Tx = PgTransaction<NeonQueryResultHKT, typeof schema, Relations>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -28,6 +35,8 @@ function routeThroughRelay(relayPort: string): void {
 
 export interface DbHandle {
   db: Db;
+  /** The connections behind `db` (tests count them). */
+  pool: Pool;
   close: () => Promise<void>;
 }
 
@@ -48,6 +57,7 @@ export function openDb(env: AppEnv): DbHandle {
   });
   return {
     db: drizzle({ client: pool, schema }),
+    pool,
     close: () => {
       closing = true;
       return pool.end();

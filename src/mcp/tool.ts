@@ -22,8 +22,8 @@ export interface ToolContext {
   requestId: string;
   /** The API's own origin, for the links a tool hands out. */
   origin: string;
-  /** Work that must outlive the response (e.g. Stripe calls made after commit). */
-  waitUntil: (promise: Promise<unknown>) => void;
+  /** Work that must outlive the response (e.g. Stripe calls made after commit): PaymentsContext.defer. */
+  defer: (work: () => Promise<unknown>) => void;
   /** The HTTP request's signal: aborted when the client goes away, so a waiting tool can stop. */
   signal?: AbortSignal;
 }

@@ -9,7 +9,7 @@ import { requeueStuckDeliveries } from './webhooks/delivery';
 
 /**
  * A scheduled job: safe to run again after a partial or repeated run. May return how many rows it handled.
- * `payments.waitUntil` work (Stripe calls a job's moves recorded) is awaited before the run ends.
+ * `payments.defer` work (Stripe calls a job's moves recorded) is awaited before the run ends.
  */
 export type ScheduledJob = (handle: ReturnType<typeof openDb>, now: Date, env: AppEnv, payments: PaymentsContext) => Promise<void | number>;
 
@@ -37,7 +37,7 @@ export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
 export async function runScheduledJobs(env: AppEnv, now: Date): Promise<void> {
   const handle = openDb(env);
   const deferred: Promise<unknown>[] = [];
-  const payments: PaymentsContext = { env, waitUntil: (promise) => deferred.push(promise) };
+  const payments: PaymentsContext = { env, defer: (work) => deferred.push(work()) };
   try {
     for (const job of SCHEDULED_JOBS) {
       const started = Date.now();

@@ -100,8 +100,8 @@ export function testPayments() {
   const pending: Promise<unknown>[] = [];
   return {
     env,
-    waitUntil: (promise: Promise<unknown>) => {
-      pending.push(promise);
+    defer: (work: () => Promise<unknown>) => {
+      pending.push(work());
     },
     settled: () => Promise.all(pending),
   };

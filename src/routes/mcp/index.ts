@@ -1,3 +1,4 @@
+import { deferrer } from '../../context';
 import { ApiError } from '../../lib/errors';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -36,7 +37,7 @@ export function registerMcp(app: Router) {
       caller: c.var.caller,
       requestId: c.var.requestId,
       origin: new URL(c.req.url).origin,
-      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+      defer: deferrer(c),
       signal: c.req.raw.signal,
     }),
   );

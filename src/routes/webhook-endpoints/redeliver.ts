@@ -1,3 +1,4 @@
+import { paymentsContext } from '../../context';
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -22,8 +23,7 @@ const route = createRoute({
 export function registerRedeliverWebhookDelivery(router: Router) {
   router.openapi(route, async (c) => {
     const { id, delivery_id } = c.req.valid('param');
-    const ctx = { env: c.env, waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise) };
-    const redelivery = await redeliverEndpointDelivery(c.var.db, ctx, c.var.caller.id, id, delivery_id);
+    const redelivery = await redeliverEndpointDelivery(c.var.db, paymentsContext(c), c.var.caller.id, id, delivery_id);
     return c.json(toRedelivery(redelivery), 201);
   });
 }

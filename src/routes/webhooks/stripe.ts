@@ -1,3 +1,4 @@
+import { paymentsContext } from '../../context';
 import { z } from '@hono/zod-openapi';
 import { errorResponses, json } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
@@ -54,7 +55,7 @@ export function registerStripeWebhook(router: Router) {
   router.post('/webhooks/stripe', async (c) => {
     const event = await verifyStripeEvent(c.env, await c.req.text(), c.req.header('Stripe-Signature'));
     const result = await processStripeEvent(c.var.db, event, paymentsProvider(c.env));
-    result.after.schedule({ env: c.env, waitUntil: (promise) => c.executionCtx.waitUntil(promise) });
+    result.after.schedule(paymentsContext(c));
     return c.json({ received: true as const, duplicate: result.duplicate }, 200);
   });
 }

@@ -4,7 +4,7 @@
  *
  * Services never call Stripe inside a database transaction. A transaction that moves money records what Stripe
  * must do (a pending call, a checkout to expire) in an AfterCommit collector; once it has committed, the caller
- * hands `run` to `waitUntil`, and the response does not wait for Stripe. Anything `run` does not finish is picked
+ * hands `run` to `defer`, and the response does not wait for Stripe. Anything `run` does not finish is picked
  * up by the scheduled job (pending calls, webhook deliveries) or by Stripe's own events (checkouts expire by themselves).
  */
 import { endCheckout } from '../../db/queries/checkouts';
@@ -21,8 +21,12 @@ export interface PaymentsContext {
    * only routes that hand out such URLs need it.
    */
   origin?: string;
-  /** Keeps work running after the answer: ExecutionContext.waitUntil in a request; the cron awaits it. */
-  waitUntil(promise: Promise<unknown>): void;
+  /**
+   * Starts work that outlives the answer, once the caller's writes are committed: at once under waitUntil in a plain
+   * request; when the request's own transaction ends in one that carries an Idempotency-Key (a service's commit is
+   * then only a savepoint); awaited by the cron.
+   */
+  defer(work: () => Promise<unknown>): void;
 }
 
 export interface AfterCommit {
@@ -55,9 +59,9 @@ export class AfterCommitWork implements AfterCommit {
     return this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0 && this.deliveries.length === 0;
   }
 
-  /** Hands the work to `waitUntil`, if there is any. */
-  schedule(ctx: Pick<PaymentsContext, 'env' | 'waitUntil'>): void {
-    if (!this.isEmpty) ctx.waitUntil(this.run(ctx.env));
+  /** Hands the work to `defer`, if there is any. */
+  schedule(ctx: Pick<PaymentsContext, 'env' | 'defer'>): void {
+    if (!this.isEmpty) ctx.defer(() => this.run(ctx.env));
   }
 
   /**

@@ -2,7 +2,7 @@
  * Outbound Stripe calls that move money (refunds, transfers, payouts). The rule: never call Stripe inside a
  * database transaction, never lose a call if the Worker dies. So a service records the call here, in the same
  * transaction as the ledger posting that moves the money into a hold account (pending_refund / pending_payout);
- * after commit the route makes the call (waitUntil); the scheduled job retries whatever is still pending, with
+ * after commit the route makes the call (PaymentsContext.defer); the scheduled job retries whatever is still pending, with
  * backoff, until Stripe answers. The idempotency key (derived from what the call settles) makes every retry the
  * same request to Stripe, and a retry first looks for an object an earlier attempt made, so nothing is paid twice.
  * On success the hold account is settled to Stripe in the ledger. (A refund Stripe fails after accepting it comes

@@ -103,7 +103,7 @@ export async function verifyStripeEvent(env: AppEnv, payload: string, signature:
 export interface ProcessedEvent {
   duplicate: boolean;
   outcome: EventOutcome | null;
-  /** Stripe work to start now that the transaction committed (hand it to waitUntil). */
+  /** Stripe work to start now that the transaction committed (hand it to PaymentsContext.defer). */
   after: AfterCommitWork;
 }
 

@@ -1,9 +1,9 @@
 /** What a client can see and do about deliveries beyond the outbox: a task's delivery history, and redelivery. */
 import type { Caller } from '../../context';
 import type { Db } from '../../db/client';
+import type { PaymentsContext } from '../payments/after-commit';
 import { findTask } from '../../db/queries/tasks';
 import { findEndpointDelivery, insertRedelivery, listTaskAttempts, type WebhookDeliveryRow } from '../../db/queries/webhook-deliveries';
-import type { AppEnv } from '../../env';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { pageOfAttempts, type AttemptPage } from './attempt-pages';
@@ -37,7 +37,7 @@ export interface Redelivery {
  */
 export async function redeliverEndpointDelivery(
   db: Db,
-  ctx: { env: AppEnv; waitUntil(promise: Promise<unknown>): void },
+  ctx: Pick<PaymentsContext, 'env' | 'defer'>,
   userId: string,
   endpointId: string,
   deliveryId: string,
@@ -49,6 +49,6 @@ export async function redeliverEndpointDelivery(
   const delivery = await insertRedelivery(db, newId('del'), found.delivery, endpoint.url);
   if (!delivery) throw stillPending();
   // If the message never leaves, the cron finds the pending row and sends it (delivery.ts).
-  ctx.waitUntil(enqueueDeliveries(ctx.env, [{ delivery_id: delivery.id, url: delivery.url }]));
+  ctx.defer(() => enqueueDeliveries(ctx.env, [{ delivery_id: delivery.id, url: delivery.url }]));
   return { delivery, eventType: found.eventType, taskId: found.taskId };
 }
