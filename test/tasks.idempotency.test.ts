@@ -2,8 +2,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { idempotencyKeys, taskEvents, tasks } from '../src/db/schema';
-import { purgeExpiredKeys, requestFingerprint } from '../src/services/idempotency';
-import { call } from './support/api';
+import { openDb } from '../src/db/client';
+import { purgeExpiredKeys } from '../src/services/idempotency';
+import { call, env } from './support/api';
 import { withDb } from './support/db';
 import { quickAccount, seedTaskBody, taskAt } from './support/tasks';
 
@@ -94,21 +95,51 @@ describe('Idempotency-Key', () => {
     expect(again.text).toBe(first.text);
   });
 
-  it('a duplicate that finds the first still in flight gets 409 CONFLICT; an abandoned claim is taken over', async () => {
+  it('a duplicate that finds the first still in flight gets 409 CONFLICT and does nothing; once it ends, the retry acts', async () => {
     const owner = await quickAccount();
     const body = seedTaskBody();
-    const fingerprint = await requestFingerprint('POST', '/api/v1/tasks', JSON.stringify(body));
-    await withDb((db) => db.insert(idempotencyKeys).values({ userId: owner.id, key: 'busy', fingerprint, claimToken: 'someone-else' }));
+    // Another transaction holds the key, as a first request still running does.
+    const holder = openDb(env);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holderDone = holder.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${owner.id}), hashtext('busy'))`);
+        holding();
+        await released;
+      })
+      .finally(() => holder.close());
+    await held;
     const busy = await post('/api/v1/tasks', owner.token, body, 'busy');
     expect(busy.status).toBe(409);
     expect(busy.body.error.code).toBe('CONFLICT');
     expect(await tasksOf(owner.id)).toHaveLength(0);
 
-    // The request holding the claim died: after the lock timeout the same request may act.
-    await withDb((db) =>
-      db.update(idempotencyKeys).set({ lockedAt: sql`now() - interval '2 minutes'` }).where(eq(idempotencyKeys.key, 'busy')),
-    );
+    // The first request ended without an answer (it failed, or its connection dropped): nothing holds the key now.
+    release();
+    await holderDone;
     expect((await post('/api/v1/tasks', owner.token, body, 'busy')).status).toBe(201);
+    expect(await tasksOf(owner.id)).toHaveLength(1);
+  });
+
+  it('a request whose connection dies mid-way leaves no claim: the retry acts at once', async () => {
+    const owner = await quickAccount();
+    const body = seedTaskBody();
+    const holder = openDb(env);
+    const client = await holder.pool.connect();
+    client.on('error', () => undefined);
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', [owner.id, 'dropped']);
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    // The backend goes away with the transaction open, as when the Worker is evicted or the network drops.
+    await withDb((db) => db.execute(sql`select pg_terminate_backend(${rows[0]!.pid})`));
+    client.release(true);
+    await holder.close().catch(() => undefined);
+    const started = Date.now();
+    expect((await post('/api/v1/tasks', owner.token, body, 'dropped')).status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(await tasksOf(owner.id)).toHaveLength(1);
   });
 

@@ -321,11 +321,10 @@ export const reviews = pgTable(
   (t) => [check('reviews_rating_range', sql`${t.rating} between 1 and 5`)],
 );
 
-export const idempotencyState = pgEnum('idempotency_state', ['in_flight', 'completed']);
-
 /**
- * Idempotency-Key claims. The primary key makes the claim atomic: of two concurrent requests with one key,
- * exactly one inserts. `claim_token` ties the later store/release to the claim that made it.
+ * Answers kept for Idempotency-Key retries. A row is written in the same transaction as the action it answers for,
+ * so a key either has its final answer here or never acted; requests still running hold an advisory lock instead
+ * (src/services/idempotency.ts).
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -335,12 +334,9 @@ export const idempotencyKeys = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     fingerprint: text('fingerprint').notNull(),
-    claimToken: text('claim_token').notNull(),
-    state: idempotencyState('state').notNull().default('in_flight'),
-    responseStatus: integer('response_status'),
-    responseBody: text('response_body'),
-    responseContentType: text('response_content_type'),
-    lockedAt: instant('locked_at').notNull().defaultNow(),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: text('response_body').notNull(),
+    responseContentType: text('response_content_type').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppBindings } from '../context';
 import { ApiError } from '../lib/errors';
-import { claimKey, isStorable, MAX_KEY_LENGTH, releaseClaim, requestFingerprint, storeResponse } from '../services/idempotency';
+import { answerOnce, MAX_KEY_LENGTH, requestFingerprint, type IdempotentOutcome } from '../services/idempotency';
 
 /** For a route's `request.headers`, so the OpenAPI document shows the header (the middleware enforces it). */
 export const IdempotencyKeyHeader = z.object({
@@ -41,8 +41,10 @@ function redactBody(body: string, fields: string[]): string {
 }
 
 /**
- * Idempotency-Key for state-changing POSTs. Runs after requireAuth (keys are per account) and before the
- * route's validators, so the exact first answer, whatever it was, is what a retry gets back.
+ * Idempotency-Key for state-changing POSTs. Runs after requireAuth (keys are per account) and before the route's
+ * validators, so the exact first answer, whatever it was, is what a retry gets back. With a key, the whole request
+ * runs inside one transaction that also stores its answer (services/idempotency.ts): the route and the services see
+ * it as `c.var.db`, and the work they leave for after commit waits until it has ended.
  */
 export const idempotency = idempotencyWith({});
 
@@ -56,14 +58,30 @@ export function idempotencyWith(options: IdempotencyOptions) {
         details: [{ path: 'Idempotency-Key', message: `1..${MAX_KEY_LENGTH} characters` }],
       });
     }
-    const db = c.var.db;
     const url = new URL(c.req.url);
-    const fingerprint = await requestFingerprint(c.req.method, url.pathname + url.search, await c.req.text());
-    const outcome = await claimKey(db, c.var.caller.id, key, fingerprint);
+    const fingerprint = await requestFingerprint(`${c.req.method} ${url.pathname}`, url.search, await c.req.text());
+    const db = c.var.db;
+    const held: (() => Promise<unknown>)[] = [];
+    c.set('heldWork', held);
+    let outcome: IdempotentOutcome<void>;
+    try {
+      outcome = await answerOnce(db, { userId: c.var.caller.id, key, fingerprint }, async (tx) => {
+        c.set('db', tx);
+        await next();
+        const res = c.res;
+        const body = redactBody(await res.clone().text(), redact);
+        return { result: undefined, stored: { status: res.status, body, contentType: res.headers.get('Content-Type') ?? 'application/json' } };
+      });
+    } finally {
+      c.set('db', db);
+      c.set('heldWork', undefined);
+      // Committed or rolled back, the transaction has ended: what the request left for later may start now.
+      for (const work of held) c.executionCtx.waitUntil(work());
+    }
 
     if (outcome.kind === 'replay') {
-      return c.body(outcome.body, outcome.status as ContentfulStatusCode, {
-        'Content-Type': outcome.contentType,
+      return c.body(outcome.answer.body, outcome.answer.status as ContentfulStatusCode, {
+        'Content-Type': outcome.answer.contentType,
         'Idempotent-Replayed': 'true',
       });
     }
@@ -72,27 +90,6 @@ export function idempotencyWith(options: IdempotencyOptions) {
     }
     if (outcome.kind === 'in_flight') {
       throw new ApiError('CONFLICT', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
-    }
-
-    try {
-      await next();
-    } catch (err) {
-      await releaseClaim(db, outcome.claim);
-      throw err;
-    }
-    const res = c.res;
-    if (!isStorable(res.status)) {
-      // Transient (5xx, 429): free the key so a retry can act.
-      await releaseClaim(db, outcome.claim);
-      return;
-    }
-    try {
-      const body = redactBody(await res.clone().text(), redact);
-      await storeResponse(db, outcome.claim, { status: res.status, body, contentType: res.headers.get('Content-Type') ?? 'application/json' });
-    } catch (err) {
-      // The action already happened: answer with its real response. The claim stays in flight, so a retry is
-      // refused (409) until the lock times out rather than acting twice right away.
-      console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, message: `idempotency store: ${String(err)}` }));
     }
   });
 }

@@ -1,80 +1,125 @@
 /**
- * Idempotency-Key semantics (the contract's, modelled on Stripe's): per account and key, the first request
- * claims the key; a completed claim replays its stored response for 24 h; the same key with another request
- * is 422; a duplicate arriving while the first is still running is 409 and does nothing.
+ * Idempotency-Key semantics (the contract's, modelled on Stripe's): per account and key, the first request acts and
+ * its answer is kept for 24 h; a retry with the same parameters gets that answer back and does nothing; the same key
+ * with other parameters is 422; a duplicate arriving while the first is still running is 409 and does nothing.
+ *
+ * Exactly once, whatever fails: the request acts inside one transaction that also stores its answer, so "it acted"
+ * and "its answer is stored" commit together or not at all. That transaction holds an advisory lock on the key, which
+ * Postgres releases at commit, at rollback and when the connection drops: a request that dies leaves no claim
+ * behind, and its retry never waits for a timeout.
  */
 import type { Db } from '../db/client';
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  findIdempotencyKey,
-  purgeIdempotencyKeys,
-  releaseIdempotencyKey,
-} from '../db/queries/idempotency';
-import { randomString } from '../lib/ids';
+import { findIdempotencyKey, purgeIdempotencyKeys, saveIdempotencyKey, tryLockIdempotencyKey } from '../db/queries/idempotency';
 
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
-/**
- * A claim still in flight after this long belongs to a request that died between acting and storing its answer
- * (an isolate evicted mid-request). A retry of the identical request may then take it over. Every route here
- * answers in well under a second, so a minute leaves a wide margin against taking over a live request.
- */
-export const LOCK_TIMEOUT_SECONDS = 60;
 export const MAX_KEY_LENGTH = 255;
 
-export interface ClaimRef {
+export interface IdempotentRequest {
   userId: string;
   key: string;
-  claimToken: string;
+  /** What makes two requests "the same" (requestFingerprint). */
+  fingerprint: string;
 }
 
-export type ClaimOutcome =
-  | { kind: 'claimed'; claim: ClaimRef }
-  | { kind: 'replay'; status: number; body: string; contentType: string }
+export interface StoredAnswer {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+/** What `act` did: its result for this caller, and the answer a retry gets (it may leave out a secret shown once). */
+export interface Acted<T> {
+  result: T;
+  stored: StoredAnswer;
+}
+
+export type IdempotentOutcome<T> =
+  | { kind: 'acted'; result: T }
+  | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
 
-/** What makes two requests "the same": method, path and query, and the exact body bytes. */
-export async function requestFingerprint(method: string, pathAndQuery: string, body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${method.toUpperCase()} ${pathAndQuery} ${hex}`;
-}
-
-export async function claimKey(db: Db, userId: string, key: string, fingerprint: string): Promise<ClaimOutcome> {
-  // Two tries: the row we conflicted with can vanish in between (expired and purged), then the key is free again.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const claimToken = randomString(24);
-    const args = { userId, key, fingerprint, claimToken };
-    if (await claimIdempotencyKey(db, { ...args, windowSeconds: IDEMPOTENCY_WINDOW_SECONDS, lockTimeoutSeconds: LOCK_TIMEOUT_SECONDS })) {
-      return { kind: 'claimed', claim: { userId, key, claimToken } };
-    }
-    const existing = await findIdempotencyKey(db, userId, key);
-    if (!existing) continue;
-    if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
-    if (existing.state === 'in_flight' || existing.responseStatus === null || existing.responseBody === null) return { kind: 'in_flight' };
-    return {
-      kind: 'replay',
-      status: existing.responseStatus,
-      body: existing.responseBody,
-      contentType: existing.responseContentType ?? 'application/json',
-    };
-  }
-  return { kind: 'in_flight' };
-}
-
 /**
  * Final answers are kept: successes and client errors (a retry would get the same). Server errors and rate
- * limiting are transient, so their claim is released and a retry with the same key acts afresh.
+ * limiting are transient: nothing of theirs is kept, so a retry with the same key acts afresh.
  */
 export const isStorable = (status: number): boolean => status >= 200 && status < 500 && status !== 429;
 
-export function storeResponse(db: Db, claim: ClaimRef, response: { status: number; body: string; contentType: string }) {
-  return completeIdempotencyKey(db, claim, response);
+/** Thrown to undo an answer that is not kept; carries it out of the transaction. */
+class NotKept<T> {
+  constructor(readonly result: T) {}
 }
 
-export function releaseClaim(db: Db, claim: ClaimRef) {
-  return releaseIdempotencyKey(db, claim);
+/** Thrown to roll back the savepoint of an error answer: whatever the failed action wrote must not stay. */
+const UNDO = Symbol('undo');
+
+/**
+ * Runs `act` at most once for the request's key. `act` works in the transaction it is given (its own transactions
+ * become savepoints of it); an error answer (status >= 400) has its writes undone and is kept as it is.
+ */
+export async function answerOnce<T>(db: Db, request: IdempotentRequest, act: (tx: Db) => Promise<Acted<T>>): Promise<IdempotentOutcome<T>> {
+  try {
+    return await db.transaction(async (tx): Promise<IdempotentOutcome<T>> => {
+      if (!(await tryLockIdempotencyKey(tx, request.userId, request.key))) return { kind: 'in_flight' };
+      const existing = await findIdempotencyKey(tx, request.userId, request.key, IDEMPOTENCY_WINDOW_SECONDS);
+      if (existing) {
+        if (existing.fingerprint !== request.fingerprint) return { kind: 'mismatch' };
+        return { kind: 'replay', answer: { status: existing.responseStatus, body: existing.responseBody, contentType: existing.responseContentType } };
+      }
+      let acted: Acted<T> | undefined;
+      try {
+        await tx.transaction(async (savepoint) => {
+          acted = await act(savepoint);
+          if (acted.stored.status >= 400) throw UNDO;
+        });
+      } catch (err) {
+        if (err !== UNDO) throw err;
+      }
+      if (!isStorable(acted!.stored.status)) throw new NotKept(acted!.result);
+      await saveIdempotencyKey(tx, {
+        userId: request.userId,
+        key: request.key,
+        fingerprint: request.fingerprint,
+        responseStatus: acted!.stored.status,
+        responseBody: acted!.stored.body,
+        responseContentType: acted!.stored.contentType,
+        windowSeconds: IDEMPOTENCY_WINDOW_SECONDS,
+      });
+      return { kind: 'acted', result: acted!.result };
+    });
+  } catch (err) {
+    if (err instanceof NotKept) return { kind: 'acted', result: err.result as T };
+    throw err;
+  }
+}
+
+/** JSON with object keys sorted at every depth: two bodies that parse to the same parameters print the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * What makes two requests "the same": the operation and its parameters as parsed, not their bytes. Key order,
+ * whitespace and number spelling (`15.00` for `15`) do not count, nor the order of query parameters; an empty body
+ * stands for no parameters, like `{}`. A body that is not JSON counts by its bytes.
+ */
+export async function requestFingerprint(operation: string, query: string, body: string): Promise<string> {
+  let parameters: string;
+  try {
+    parameters = canonicalJson(body.trim() === '' ? {} : JSON.parse(body));
+  } catch {
+    parameters = `raw:${body}`;
+  }
+  const search = new URLSearchParams(query);
+  const sortedQuery = [...search.entries()].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${canonicalJson(sortedQuery)}\n${parameters}`));
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${operation} ${hex}`;
 }
 
 const PURGE_BATCH = 1000;

@@ -1,75 +1,57 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { idempotencyKeys } from '../schema';
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
-export interface ClaimArgs {
-  userId: string;
-  key: string;
-  fingerprint: string;
-  claimToken: string;
-  /** Rows created longer ago than this are expired and may be claimed afresh. */
-  windowSeconds: number;
-  /** An in-flight claim locked longer ago than this was abandoned (its request died) and may be taken over. */
-  lockTimeoutSeconds: number;
-}
-
 /**
- * One statement decides who owns the key: the insert wins outright; on conflict the existing row is taken over
- * only if it has expired, or if it is an abandoned in-flight claim for the very same request. Postgres runs
- * this atomically per key, so two concurrent requests can never both get `true`.
+ * The key's lock for the rest of the transaction, or false when another transaction holds it (a duplicate still
+ * running). Two hashed halves keep keys of different accounts apart; a collision only answers a retry with 409.
  */
-export async function claimIdempotencyKey(db: Db, args: ClaimArgs): Promise<boolean> {
-  const t = idempotencyKeys;
-  const rows = await db
-    .insert(t)
-    .values({ userId: args.userId, key: args.key, fingerprint: args.fingerprint, claimToken: args.claimToken })
-    .onConflictDoUpdate({
-      target: [t.userId, t.key],
-      set: {
-        fingerprint: sql`excluded.fingerprint`,
-        claimToken: sql`excluded.claim_token`,
-        state: 'in_flight',
-        responseStatus: null,
-        responseBody: null,
-        responseContentType: null,
-        lockedAt: sql`now()`,
-        createdAt: sql`now()`,
-      },
-      setWhere: sql`${t.createdAt} < now() - make_interval(secs => ${args.windowSeconds})
-        or (${t.state} = 'in_flight' and ${t.fingerprint} = excluded.fingerprint
-            and ${t.lockedAt} < now() - make_interval(secs => ${args.lockTimeoutSeconds}))`,
-    })
-    .returning({ claimToken: t.claimToken });
-  return rows[0]?.claimToken === args.claimToken;
+export async function tryLockIdempotencyKey(tx: Db, userId: string, key: string): Promise<boolean> {
+  const rows = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext(${userId}), hashtext(${key})) as locked`);
+  return rows.rows[0]?.locked === true;
 }
 
-export async function findIdempotencyKey(db: Db, userId: string, key: string): Promise<IdempotencyRow | null> {
+/** The stored answer for the key, unless it is older than the window. */
+export async function findIdempotencyKey(db: Db, userId: string, key: string, windowSeconds: number): Promise<IdempotencyRow | null> {
+  const t = idempotencyKeys;
   const [row] = await db
     .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+    .from(t)
+    .where(and(eq(t.userId, userId), eq(t.key, key), gt(t.createdAt, sql`now() - make_interval(secs => ${windowSeconds})`)))
     .limit(1);
   return row ?? null;
 }
 
-const ownClaim = (userId: string, key: string, claimToken: string) =>
-  and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.claimToken, claimToken));
-
-export async function completeIdempotencyKey(
-  db: Db,
-  claim: { userId: string; key: string; claimToken: string },
-  response: { status: number; body: string; contentType: string },
-): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ state: 'completed', responseStatus: response.status, responseBody: response.body, responseContentType: response.contentType })
-    .where(ownClaim(claim.userId, claim.key, claim.claimToken));
+export interface SavedAnswer {
+  userId: string;
+  key: string;
+  fingerprint: string;
+  responseStatus: number;
+  responseBody: string;
+  responseContentType: string;
+  windowSeconds: number;
 }
 
-export async function releaseIdempotencyKey(db: Db, claim: { userId: string; key: string; claimToken: string }): Promise<void> {
-  await db.delete(idempotencyKeys).where(ownClaim(claim.userId, claim.key, claim.claimToken));
+/** Stores the answer; an expired row for the same key (not yet purged) is replaced. Run under the key's lock. */
+export async function saveIdempotencyKey(db: Db, answer: SavedAnswer): Promise<void> {
+  const { windowSeconds, ...row } = answer;
+  const t = idempotencyKeys;
+  await db
+    .insert(t)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [t.userId, t.key],
+      set: {
+        fingerprint: sql`excluded.fingerprint`,
+        responseStatus: sql`excluded.response_status`,
+        responseBody: sql`excluded.response_body`,
+        responseContentType: sql`excluded.response_content_type`,
+        createdAt: sql`now()`,
+      },
+      setWhere: sql`${t.createdAt} <= now() - make_interval(secs => ${windowSeconds})`,
+    });
 }
 
 /** Deletes up to `limit` rows created before `before`; returns how many went. */
