@@ -10,9 +10,10 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Caller } from '../context';
 import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
-import { errorBody, logInternalError, toApiError } from '../lib/errors';
+import { ApiError, errorBody, logInternalError, toApiError } from '../lib/errors';
 import { validationError } from '../lib/router';
 import { requireRole } from '../middleware/auth';
+import { answerOnce, MAX_KEY_LENGTH, requestFingerprint } from '../services/idempotency';
 
 /** What a tool may use from the request: nothing else of HTTP reaches it. */
 export interface ToolContext {
@@ -35,7 +36,7 @@ export interface ToolOutcome<T> {
   summary: string;
 }
 
-export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z.ZodType> {
   name: string;
   title: string;
   description: string;
@@ -48,7 +49,7 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
   run(ctx: ToolContext, args: z.output<I>): Promise<ToolOutcome<z.output<O>>>;
 }
 
-export const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> => tool;
+export const defineTool = <I extends z.ZodObject, O extends z.ZodType>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> => tool;
 
 /**
  * JSON Schema for a tool's arguments or result. The REST schemas carry their field descriptions and examples as
@@ -70,15 +71,82 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Tool['i
   return json as Tool['inputSchema'];
 }
 
+/** A tool that changes something (not marked read-only): it takes an idempotency_key, as its REST route takes Idempotency-Key. */
+export const takesIdempotencyKey = (tool: ToolDefinition): boolean => tool.annotations?.readOnlyHint !== true;
+
+const IdempotencyKeyArgument = z.string().min(1).max(MAX_KEY_LENGTH).optional().meta({
+  description:
+    'Optional, 1..255 characters. Calling again with the same key and arguments within 24 h returns the first result without acting again (same as the REST Idempotency-Key header).',
+});
+
+/** The arguments a tool takes: its schema, plus idempotency_key for a tool that changes something. Built once per tool. */
+const argumentSchemas = new Map<string, z.ZodObject>();
+function argumentsOf(tool: ToolDefinition): z.ZodObject {
+  let schema = argumentSchemas.get(tool.name);
+  if (!schema) {
+    schema = takesIdempotencyKey(tool) ? tool.input.safeExtend({ idempotency_key: IdempotencyKeyArgument }) : tool.input;
+    argumentSchemas.set(tool.name, schema);
+  }
+  return schema;
+}
+
 export function listEntry(tool: ToolDefinition): Tool {
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: jsonSchemaOf(tool.input, 'input'),
+    inputSchema: jsonSchemaOf(argumentsOf(tool), 'input'),
     outputSchema: jsonSchemaOf(tool.output, 'output'),
     ...(tool.annotations ? { annotations: tool.annotations } : {}),
   };
+}
+
+/** A tool's result, and the HTTP status its REST route would have answered (what decides whether a retry replays it). */
+interface Executed {
+  status: number;
+  result: CallToolResult;
+}
+
+function failed(ctx: ToolContext, thrown: unknown): Executed {
+  const err = toApiError(thrown);
+  if (err.code === 'INTERNAL') logInternalError(ctx.requestId, thrown);
+  return { status: err.status, result: { isError: true, content: [{ type: 'text', text: JSON.stringify(errorBody(err, ctx.requestId)) }] } };
+}
+
+async function execute(tool: ToolDefinition, ctx: ToolContext, args: Record<string, unknown>): Promise<Executed> {
+  try {
+    const { result, summary } = await tool.run(ctx, args);
+    return { status: 200, result: { content: [{ type: 'text', text: summary }], structuredContent: result as Record<string, unknown> } };
+  } catch (thrown) {
+    return failed(ctx, thrown);
+  }
+}
+
+/**
+ * With an idempotency_key, the tool runs under the same guarantee as a REST request with an Idempotency-Key (one
+ * transaction acts and keeps the result; services/idempotency.ts), keyed by account and key, like REST's. The work
+ * it leaves for after commit waits for that transaction to end.
+ */
+async function executeOnce(tool: ToolDefinition, ctx: ToolContext, key: string, args: Record<string, unknown>): Promise<Executed> {
+  const fingerprint = await requestFingerprint(`MCP ${tool.name}`, '', JSON.stringify(args));
+  const held: (() => Promise<unknown>)[] = [];
+  try {
+    const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key, fingerprint }, async (tx) => {
+      const executed = await execute(tool, { ...ctx, db: tx, defer: (work) => held.push(work) }, args);
+      return { result: executed, stored: { status: executed.status, body: JSON.stringify(executed.result), contentType: 'application/json' } };
+    });
+    if (outcome.kind === 'acted') return outcome.result;
+    if (outcome.kind === 'replay') {
+      const result = JSON.parse(outcome.answer.body) as CallToolResult;
+      return { status: outcome.answer.status, result: { ...result, _meta: { ...result._meta, idempotent_replayed: true } } };
+    }
+    if (outcome.kind === 'mismatch') {
+      throw new ApiError('IDEMPOTENCY_MISMATCH', 'This idempotency_key was already used with different arguments or another tool. Use a new key.');
+    }
+    throw new ApiError('CONFLICT', 'A call with this idempotency_key is still being processed. Retry shortly.');
+  } finally {
+    for (const work of held) ctx.defer(work);
+  }
 }
 
 /**
@@ -89,13 +157,12 @@ export function listEntry(tool: ToolDefinition): Tool {
 export async function callTool(tool: ToolDefinition, ctx: ToolContext, args: unknown): Promise<CallToolResult> {
   try {
     requireRole(ctx.caller, tool.roles);
-    const parsed = tool.input.safeParse(args ?? {});
+    const parsed = argumentsOf(tool).safeParse(args ?? {});
     if (!parsed.success) throw validationError('arguments', parsed.error.issues);
-    const { result, summary } = await tool.run(ctx, parsed.data);
-    return { content: [{ type: 'text', text: summary }], structuredContent: result as Record<string, unknown> };
+    const { idempotency_key: key, ...toolArgs } = parsed.data as Record<string, unknown> & { idempotency_key?: string };
+    const executed = typeof key === 'string' ? await executeOnce(tool, ctx, key, toolArgs) : await execute(tool, ctx, toolArgs);
+    return executed.result;
   } catch (thrown) {
-    const err = toApiError(thrown);
-    if (err.code === 'INTERNAL') logInternalError(ctx.requestId, thrown);
-    return { isError: true, content: [{ type: 'text', text: JSON.stringify(errorBody(err, ctx.requestId)) }] };
+    return failed(ctx, thrown).result;
   }
 }
