@@ -52,7 +52,7 @@ describe('MCP: protocol and tools list', () => {
     expect(props.category!.enum).toContain('research_analysis');
     expect(props.budget_amount!.description).toMatch(/US dollars, at most 2 decimals/);
     const approve = tools.find((t) => t.name === 'approve_task')!;
-    expect(Object.keys(approve.inputSchema.properties!).sort()).toEqual(['rating', 'review', 'task_id']);
+    expect(Object.keys(approve.inputSchema.properties!).sort()).toEqual(['idempotency_key', 'rating', 'review', 'task_id']);
     expect(approve.inputSchema.required).toEqual(['task_id']);
     // fund_task takes the checkout route's body as is; its result is the REST checkout object.
     const fund = tools.find((t) => t.name === 'fund_task')!;

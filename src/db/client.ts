@@ -40,6 +40,8 @@ export interface DbHandle {
   close: () => Promise<void>;
 }
 
+const CLOSE_WAIT_MS = 1000;
+
 /** One WebSocket Pool per request (Workers cannot share sockets across requests); close it with waitUntil. */
 export function openDb(env: AppEnv): DbHandle {
   const url = env.DATABASE_URL;
@@ -60,7 +62,9 @@ export function openDb(env: AppEnv): DbHandle {
     pool,
     close: () => {
       closing = true;
-      return pool.end();
+      // A connection whose server went away mid-query never reports its end, and pool.end() would wait for it until
+      // the runtime cuts waitUntil off; its socket goes with the request anyway, so stop waiting after a moment.
+      return Promise.race([pool.end(), new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
     },
   };
 }
