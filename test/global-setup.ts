@@ -15,8 +15,6 @@ import { applyMigrations, nodePool, portAnswers } from '../src/node/postgres';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
-    /** 'server': a Postgres server given or found on this machine; 'embedded': the suite's own embedded server. */
-    databaseKind: 'server' | 'embedded';
     dbRelayPort: string;
     openApiValidatorUrl: string;
     /** The Stripe fake (test/support/stripe-fake.ts); the Worker gets it as STRIPE_API_URL. */
@@ -81,7 +79,6 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('dbRelayPort', String(relay.port));
   project.provide('openApiValidatorUrl', validator.url);
-  project.provide('databaseKind', serverUrl ? 'server' : 'embedded');
   project.provide('stripeFakeUrl', stripe.url);
   project.provide('stripeSecretKey', STRIPE_TEST_KEY);
   project.provide('stripeWebhookSecret', STRIPE_TEST_WEBHOOK_SECRET);
