@@ -57,7 +57,8 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
     if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (err) {
-    await server.stop().catch(() => undefined);
+    // start() fails only once the server process has exited, so there is nothing to stop (and stop() would wait for
+    // an exit that already happened).
     if (throwaway) fs.rmSync(dir, { recursive: true, force: true });
     const reason = err instanceof Error ? `${err.message}\n` : '';
     throw new Error(`the embedded Postgres did not start on ${dir}:\n${reason}${recent.join('\n')}`);
