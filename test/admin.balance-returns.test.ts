@@ -1,7 +1,7 @@
 /** An operator records a return of a user's available balance made outside the platform. */
 import { describe, expect, it } from 'vitest';
 import { newAdmin } from './support/accounts';
-import { call, concurrentDatabase } from './support/api';
+import { call } from './support/api';
 import { clientWithBalance, expectLedgerInvariants, fundFromBalance } from './support/balance';
 import { balanceOf } from './support/payments';
 import { createTask, quickAccount } from './support/tasks';
@@ -62,7 +62,7 @@ describe('POST /api/v1/admin/users/{id}/balance-returns', () => {
     await expectLedgerInvariants();
   });
 
-  it.skipIf(!concurrentDatabase())('two returns and a funding racing for one balance: exactly one takes it', async () => {
+  it('two returns and a funding racing for one balance: exactly one takes it', async () => {
     const admin = await newAdmin();
     const client = await clientWithBalance(30);
     const task = await createTask(client, { budget_amount: 20 });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { apiKeys, idempotencyKeys } from '../src/db/schema';
-import { call, concurrentDatabase } from './support/api';
+import { call } from './support/api';
 import { newAccount, type TestAccount } from './support/accounts';
 import { withDb } from './support/db';
 
@@ -173,7 +173,7 @@ describe('API keys', () => {
     await createKey(owner, 'replacement');
   });
 
-  it.runIf(concurrentDatabase())('holds the 10-key limit under concurrent creation', async () => {
+  it('holds the 10-key limit under concurrent creation', async () => {
     const owner = await newAccount();
     const results = await Promise.all(
       Array.from({ length: 15 }, (_, i) => call('/api/v1/api-keys', { token: owner.token, body: { name: `race ${i}` } })),

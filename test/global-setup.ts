@@ -1,7 +1,7 @@
 /**
- * Runs in Node before the suite: picks a Postgres, makes a fresh database for this run, migrates it, starts the
- * WebSocket relay, the Stripe fake and a webhook receiver, and hands the addresses to the Worker under test. Drops
- * the database afterwards.
+ * Runs in Node before the suite: picks a Postgres (a server's fresh database for this run, or an embedded server of
+ * its own), migrates it, starts the WebSocket relay, the Stripe fake and a webhook receiver, and hands the addresses to
+ * the Worker under test. Drops the database (or stops the embedded server and removes its folder) afterwards.
  */
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
@@ -9,14 +9,13 @@ import { startRelay } from '../src/node/relay';
 import { startOpenApiValidator } from './support/openapi-validator';
 import { startStripeFake } from './support/stripe-fake';
 import { startWebhookReceiver } from './support/webhook-receiver';
-import { applyMigrations, nodePool, portAnswers, startEmbeddedPostgres } from '../src/node/postgres';
+import { startEmbeddedPostgres } from '../src/node/embedded-server';
+import { applyMigrations, nodePool, portAnswers } from '../src/node/postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     dbRelayPort: string;
-    /** 'server' supports concurrent connections; 'embedded' (PGlite) serializes everything. */
-    databaseKind: 'server' | 'embedded';
     openApiValidatorUrl: string;
     /** The Stripe fake (test/support/stripe-fake.ts); the Worker gets it as STRIPE_API_URL. */
     stripeFakeUrl: string;
@@ -34,7 +33,7 @@ const STRIPE_TEST_KEY = `sk_test_fake_${randomBytes(8).toString('hex')}`;
 const STRIPE_TEST_WEBHOOK_SECRET = `whsec_test_${randomBytes(16).toString('hex')}`;
 const WEBHOOK_SECRETS_TEST_KEY = `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
 
-/** TEST_DATABASE_URL, else the machine's Postgres if it answers, else null (embedded). TEST_DATABASE=embedded forces PGlite. */
+/** TEST_DATABASE_URL, else the machine's Postgres if it answers, else null (embedded). TEST_DATABASE=embedded forces the embedded one. */
 async function pickServer(): Promise<string | null> {
   if (process.env.TEST_DATABASE === 'embedded') return null;
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
@@ -68,17 +67,18 @@ export default async function setup(project: TestProject) {
     };
     console.log(`[test] Postgres server ${new URL(serverUrl).host}, database ${name}`);
   } else {
+    // A server of its own on a throwaway folder in the OS temp dir, removed when it stops.
+    const started = Date.now();
     const embedded = await startEmbeddedPostgres();
     databaseUrl = embedded.url;
     teardown = embedded.stop;
-    console.log('[test] embedded PGlite (no Postgres server chosen): tests that need concurrent connections are skipped');
+    console.log(`[test] embedded Postgres ${new URL(databaseUrl).host} on ${embedded.dataDir}, started in ${Date.now() - started} ms`);
   }
 
   await applyMigrations(databaseUrl, relay.port);
   project.provide('databaseUrl', databaseUrl);
   project.provide('dbRelayPort', String(relay.port));
   project.provide('openApiValidatorUrl', validator.url);
-  project.provide('databaseKind', serverUrl ? 'server' : 'embedded');
   project.provide('stripeFakeUrl', stripe.url);
   project.provide('stripeSecretKey', STRIPE_TEST_KEY);
   project.provide('stripeWebhookSecret', STRIPE_TEST_WEBHOOK_SECRET);

@@ -12,7 +12,6 @@ import { ledgerAccounts } from '../src/db/schema';
 import { randomString } from '../src/lib/ids';
 import * as ledger from '../src/services/ledger';
 import { newTaskRecord, newUserRecord } from './support/accounts';
-import { concurrentDatabase } from './support/api';
 import { withDb } from './support/db';
 import { taskAt } from './support/tasks';
 
@@ -100,7 +99,7 @@ describe('ledger: the platform-wide accounts', () => {
     expect(row!.balanceCents).toBe(0);
   });
 
-  it.skipIf(!concurrentDatabase())('lets a second money move through external:stripe and platform:fees commit while the first is still open', async () => {
+  it('lets a second money move through external:stripe and platform:fees commit while the first is still open', async () => {
     // Both accounts exist and are committed first, so neither transaction below waits on the other creating them.
     const warm = await freshTask();
     await withDb((db) => db.transaction((tx) => fundAndRelease(tx, warm)));

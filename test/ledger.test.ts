@@ -10,7 +10,6 @@ import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../src/db/sch
 import { newId, randomString } from '../src/lib/ids';
 import * as ledger from '../src/services/ledger';
 import { newTaskRecord, newUserRecord } from './support/accounts';
-import { concurrentDatabase } from './support/api';
 import { withDb } from './support/db';
 
 /** The message of an error and of every error that caused it (drizzle wraps the driver's). */
@@ -92,7 +91,7 @@ describe('ledger: posting', () => {
     expect(await withDb((db) => ledger.accountBalanceCents(db, escrow))).toBe(2000);
   });
 
-  it.skipIf(!concurrentDatabase())('posts a reference once even when two transactions race for it', async () => {
+  it('posts a reference once even when two transactions race for it', async () => {
     const { taskId, escrow } = await fundedTask(3000);
     const pro = await newUserRecord('professional');
     const racer = () =>
@@ -191,7 +190,7 @@ describe('ledger: what the database refuses', () => {
     expect(await withDb((db) => findTransactionByReference(db, `release:${taskId}`))).toBeNull();
   });
 
-  it.skipIf(!concurrentDatabase())('lets only one of two concurrent releases drain the same escrow', async () => {
+  it('lets only one of two concurrent releases drain the same escrow', async () => {
     const { taskId, escrow } = await fundedTask(5000);
     const pro = await newUserRecord('professional');
     const drain = (reference: string) =>

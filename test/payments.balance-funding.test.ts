@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { pendingStripeCalls, tasks } from '../src/db/schema';
 import { runScheduledJobs } from '../src/services/scheduled';
 import { newAdmin } from './support/accounts';
-import { call, concurrentDatabase, env } from './support/api';
+import { call, env } from './support/api';
 import { availableOf, clientWithBalance, expectLedgerInvariants, fundFromBalance } from './support/balance';
 import { withDb } from './support/db';
 import { act, balanceOf, payableProfessional, pendingCall } from './support/payments';
@@ -17,9 +17,6 @@ import { fake, fakeRequests } from './support/stripe';
 import { createTask, daysFromNow, fundTask, quickAccount, quickVerifiedProfessional } from './support/tasks';
 import { callTool, mcpClient } from './support/mcp';
 import { createEndpoint, parsed, receiverPath, waitForRequests } from './support/webhooks';
-
-const server = concurrentDatabase();
-if (!server) console.warn('[balance-funding] concurrency tests skipped: PGlite cannot run concurrent transactions');
 
 const taskOf = async (who: { token: string }, taskId: string) => (await call(`/api/v1/tasks/${taskId}`, { token: who.token })).body;
 const stripeCallsOf = (taskId: string) => withDb((db) => db.select().from(pendingStripeCalls).where(eq(pendingStripeCalls.taskId, taskId)));
@@ -235,7 +232,7 @@ describe('MCP: fund_task_from_balance', () => {
   });
 });
 
-describe.skipIf(!server)('funding from one balance at once', () => {
+describe('funding from one balance at once', () => {
   it('three parallel fundings of 20 from a balance of 30, on three tasks: exactly one goes through', async () => {
     const owner = await clientWithBalance(30);
     const created = await Promise.all([1, 2, 3].map(() => createTask(owner, { budget_amount: 20 })));

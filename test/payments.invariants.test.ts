@@ -7,7 +7,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { checkLedgerIntegrity } from '../src/db/queries/ledger';
 import { pendingStripeCalls } from '../src/db/schema';
-import { call, concurrentDatabase } from './support/api';
+import { call } from './support/api';
 import { withDb } from './support/db';
 import { act, balanceOf, payableProfessional } from './support/payments';
 import { deliver, fake, fakeRequests } from './support/stripe';
@@ -28,7 +28,7 @@ const cents = (usd: number) => Math.round(usd * 100);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('money invariants under concurrency', () => {
-  it.skipIf(!concurrentDatabase())(
+  it(
     `${TASKS} funded tasks, each hit at once by approve, cancel and webhook replays: every cent accounted for`,
     { timeout: 180_000 },
     async () => {

@@ -10,7 +10,7 @@ import { ledgerAccounts, ledgerTransactions, stripeEvents } from '../src/db/sche
 import { attemptPendingCall } from '../src/services/payments/pending-calls';
 import { paymentsProvider, type PaymentsProvider } from '../src/services/payments/provider';
 import { runScheduledJobs } from '../src/services/scheduled';
-import { call, concurrentDatabase, env } from './support/api';
+import { call, env } from './support/api';
 import { withDb } from './support/db';
 import type { TestAccount } from './support/accounts';
 import { act, balanceOf, pendingCall } from './support/payments';
@@ -108,7 +108,7 @@ describe('a refund Stripe fails after accepting it', () => {
     await expectLedgerSound(taskId);
   });
 
-  it.skipIf(!concurrentDatabase())('the three events for one failure, delivered at once, credit it once', async () => {
+  it('the three events for one failure, delivered at once, credit it once', async () => {
     const { owner, taskId, key } = await canceledTask(23.5);
     const refund = await refundMadeFor(key);
     const events = (await fake(`/__refunds/${refund.id}/fail`, {})).events;
@@ -120,7 +120,7 @@ describe('a refund Stripe fails after accepting it', () => {
     await expectLedgerSound(taskId);
   });
 
-  it.skipIf(!concurrentDatabase())('failures of one client\'s refunds, settled and not yet settled, processed at once: each credited once, no deadlock', async () => {
+  it('failures of one client\'s refunds, settled and not yet settled, processed at once: each credited once, no deadlock', async () => {
     const owner = await quickAccount();
     const pairs = 4;
     const settled = await Promise.all(Array.from({ length: pairs }, () => canceledTask(10, undefined, owner)));

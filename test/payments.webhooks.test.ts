@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { checkouts, ledgerTransactions, stripeEvents } from '../src/db/schema';
 import { newId } from '../src/lib/ids';
-import { call, concurrentDatabase } from './support/api';
+import { call } from './support/api';
 import { withDb } from './support/db';
 import { act, balanceOf, pendingCall } from './support/payments';
 import { deliver, fake, fakeRequests, testStripe } from './support/stripe';
@@ -17,7 +17,7 @@ const ledgerOf = (taskId: string) =>
   withDb((db) => db.select({ reference: ledgerTransactions.reference }).from(ledgerTransactions).where(eq(ledgerTransactions.taskId, taskId)));
 
 describe('checkout.session.completed', () => {
-  it.skipIf(!concurrentDatabase())('delivered three times at once, credits escrow once', async () => {
+  it('delivered three times at once, credits escrow once', async () => {
     const owner = await quickAccount();
     const task = await createTask(owner, { budget_amount: 42 });
     const { sessionId } = await openCheckout(owner, task.id, 42);

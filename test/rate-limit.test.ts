@@ -4,7 +4,7 @@ import { rateLimitCounters } from '../src/db/schema';
 import { randomString } from '../src/lib/ids';
 import { clientNetwork, DEFAULT_RATE_LIMITS, rateLimitConfig, secondsUntilUnder, slidingCount } from '../src/services/rate-limits';
 import { runScheduledJobs } from '../src/services/scheduled';
-import { call, concurrentDatabase, env, type ApiResponse } from './support/api';
+import { call, env, type ApiResponse } from './support/api';
 import { newAccount, uniqueEmail } from './support/accounts';
 import { withDb } from './support/db';
 
@@ -95,7 +95,7 @@ describe('failed-login limits', () => {
     expect((await login(account.email, account.password, uniqueIp(), vars)).status).toBe(200);
   });
 
-  it.runIf(concurrentDatabase())('holds under concurrent guesses: exactly the limit get through to the KDF', async () => {
+  it('holds under concurrent guesses: exactly the limit get through to the KDF', async () => {
     const account = await newAccount();
     const vars = strict({ RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '3' });
     const results = await Promise.all(Array.from({ length: 10 }, () => login(account.email, 'wrong-password', uniqueIp(), vars)));

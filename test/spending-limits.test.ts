@@ -5,14 +5,11 @@ import type { Caller } from '../src/context';
 import { apiKeySpend, checkouts, tasks } from '../src/db/schema';
 import { ApiError } from '../src/lib/errors';
 import { assertWithinSpendingLimits, type SpendKind } from '../src/services/spending-limits';
-import { call, concurrentDatabase } from './support/api';
+import { call } from './support/api';
 import { withDb } from './support/db';
 import { fake } from './support/stripe';
 import { quickAccount, seedTaskBody } from './support/tasks';
 import type { TestAccount } from './support/accounts';
-
-const server = concurrentDatabase();
-if (!server) console.warn('[spending-limits] concurrency test skipped: PGlite cannot run concurrent transactions');
 
 interface Limits {
   max_task_amount?: number | null;
@@ -225,7 +222,7 @@ describe('daily_limit', () => {
     expect(await withDb((db) => db.select().from(apiKeySpend).where(eq(apiKeySpend.taskId, task.id)))).toEqual([]);
   });
 
-  it.skipIf(!server)('concurrent posts with one key cannot slip under the daily limit together', async () => {
+  it('concurrent posts with one key cannot slip under the daily limit together', async () => {
     const owner = await quickAccount('ai_client');
     const { id, key } = await keyWith(owner, { daily_limit: 50 });
     const results = await Promise.all(Array.from({ length: 8 }, () => postTask(key, 15)));

@@ -1,23 +1,17 @@
-/**
- * Races on real Postgres: concurrent moves on one task, concurrent duplicates of one Idempotency-Key.
- * PGlite runs every connection through one backend and cannot show a race, so these need a server.
- */
+/** Races: concurrent moves on one task, concurrent duplicates of one Idempotency-Key. */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { taskEvents, tasks } from '../src/db/schema';
-import { call, concurrentDatabase } from './support/api';
+import { call } from './support/api';
 import { withDb } from './support/db';
 import { quickAccount, quickVerifiedProfessional, seedTaskBody, taskAt } from './support/tasks';
-
-const server = concurrentDatabase();
-if (!server) console.warn('[tasks.concurrency] skipped: no Postgres server on 127.0.0.1:5432 (PGlite cannot run concurrent transactions)');
 
 const post = (path: string, token: string, body?: unknown, headers?: Record<string, string>) =>
   call(path, { method: 'POST', token, body, headers });
 const eventsOf = (taskId: string) => withDb((db) => db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)));
 
 describe('concurrent transitions', () => {
-  it.skipIf(!server)('ten professionals accept one task at the same moment: exactly one wins, nine get 409', async () => {
+  it('ten professionals accept one task at the same moment: exactly one wins, nine get 409', async () => {
     const { owner, taskId } = await taskAt('listed');
     const pros = await Promise.all(Array.from({ length: 10 }, () => quickVerifiedProfessional()));
 
@@ -39,7 +33,7 @@ describe('concurrent transitions', () => {
     expect(accepted[0]!.actorId).toBe(winner.id);
   });
 
-  it.skipIf(!server)('approve and cancel racing: exactly one applies, whichever state the task is in', async () => {
+  it('approve and cancel racing: exactly one applies, whichever state the task is in', async () => {
     for (const stage of ['listed', 'submitted'] as const) {
       const { owner, taskId } = await taskAt(stage);
       const [approve, cancel] = await Promise.all([
@@ -52,7 +46,7 @@ describe('concurrent transitions', () => {
     }
   });
 
-  it.skipIf(!server)('cancel and accept racing on a listed task: one applies, and the history shows one move', async () => {
+  it('cancel and accept racing on a listed task: one applies, and the history shows one move', async () => {
     for (let round = 0; round < 5; round++) {
       const { owner, pro, taskId } = await taskAt('listed');
       const [cancel, accept] = await Promise.all([
@@ -67,7 +61,7 @@ describe('concurrent transitions', () => {
     }
   });
 
-  it.skipIf(!server)('approve, request-revision and dispute racing on a submitted task: exactly one applies', async () => {
+  it('approve, request-revision and dispute racing on a submitted task: exactly one applies', async () => {
     for (let round = 0; round < 3; round++) {
       const { owner, pro, taskId } = await taskAt('submitted');
       const results = await Promise.all([
@@ -84,7 +78,7 @@ describe('concurrent transitions', () => {
     }
   });
 
-  it.skipIf(!server)('submitting twice at once creates one submission', async () => {
+  it('submitting twice at once creates one submission', async () => {
     const { pro, taskId } = await taskAt('in_progress');
     const results = await Promise.all([0, 1, 2].map((i) => post(`/api/v1/tasks/${taskId}/submit`, pro.token, { text: `attempt ${i}` })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
@@ -94,7 +88,7 @@ describe('concurrent transitions', () => {
 });
 
 describe('concurrent duplicates of one Idempotency-Key', () => {
-  it.skipIf(!server)('never both act: one task is created, the duplicates get 409 or the replayed response', async () => {
+  it('never both act: one task is created, the duplicates get 409 or the replayed response', async () => {
     const owner = await quickAccount();
     const body = seedTaskBody({ title: 'Concurrent idempotent create' });
     const results = await Promise.all(
@@ -111,7 +105,7 @@ describe('concurrent duplicates of one Idempotency-Key', () => {
     expect(count).toHaveLength(1);
   });
 
-  it.skipIf(!server)('accept with one key from one professional, sent twice at once, accepts once', async () => {
+  it('accept with one key from one professional, sent twice at once, accepts once', async () => {
     const { taskId } = await taskAt('listed');
     const pro = await quickVerifiedProfessional();
     const results = await Promise.all([0, 1].map(() => post(`/api/v1/tasks/${taskId}/accept`, pro.token, undefined, { 'Idempotency-Key': 'accept-once' })));

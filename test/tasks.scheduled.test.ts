@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import { taskEvents, tasks } from '../src/db/schema';
 import { autoApproveDays, autoApproveSubmittedTasks, expireOverdueTasks } from '../src/services/tasks/scheduled-jobs';
-import { call, concurrentDatabase, env } from './support/api';
+import { call, env } from './support/api';
 import { withDb } from './support/db';
 import { createTask, daysFromNow, fundTask, quickAccount, taskAt, testPayments } from './support/tasks';
 
@@ -86,7 +86,7 @@ describe('auto-approval', () => {
     expect(await statusOf(taskId)).toBe('completed');
   });
 
-  it.skipIf(!concurrentDatabase())('two overlapping runs approve a task once', async () => {
+  it('two overlapping runs approve a task once', async () => {
     const { taskId } = await taskAt('submitted');
     await backdate(taskId, { submittedAt: sql`now() - interval '30 days'` });
     await Promise.all([

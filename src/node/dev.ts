@@ -1,12 +1,15 @@
 /**
  * `npm run dev`: the whole API on http://127.0.0.1:8787 with nothing to configure. Starts the embedded Postgres
- * (or uses DATABASE_URL), the relay, applies migrations, then runs `wrangler dev`. Ctrl-C stops all of it.
+ * server on .data/postgres (or uses DATABASE_URL), the relay, applies migrations, then runs `wrangler dev`.
+ * Ctrl-C stops all of it.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startRelay } from './relay';
-import { applyMigrations, PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
-import { clearDevState, DATA_DIR, readDevState, writeDevState } from './local-database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-server';
+import { applyMigrations, PROJECT_ROOT } from './postgres';
+import { clearDevState, EMBEDDED_DATA_DIR, readDevState, writeDevState } from './local-database';
 import { devSigningKeys, devWebhookSecretsKey } from './dev-secrets';
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -18,14 +21,23 @@ async function main() {
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(path.join(DATA_DIR, 'pglite'));
+    const fresh = !fs.existsSync(path.join(EMBEDDED_DATA_DIR, 'PG_VERSION'));
+    embedded = await startEmbeddedPostgres(EMBEDDED_DATA_DIR);
     databaseUrl = embedded.url;
-    log(`embedded Postgres (data in .data/pglite) at ${new URL(databaseUrl).host}`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    log(`embedded Postgres at ${new URL(databaseUrl).host}, data in .data/postgres (${fresh ? 'created' : 'started'} in ${seconds}s)`);
   } else {
     log(`using DATABASE_URL (${new URL(databaseUrl).host})`);
   }
   const relay = await startRelay();
-  await applyMigrations(databaseUrl, relay.port);
+  try {
+    await applyMigrations(databaseUrl, relay.port);
+  } catch (err) {
+    // The server is our child: stop it, or it would outlive this process.
+    await relay.close();
+    await embedded?.stop();
+    throw err;
+  }
   log('migrations applied');
   writeDevState({ databaseUrl, relayPort: relay.port, pid: process.pid });
   const signingKeys = devSigningKeys();

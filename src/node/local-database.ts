@@ -1,7 +1,8 @@
 /**
- * The database `npm run dev` and the Node commands use locally: DATABASE_URL when set, else the embedded
- * PGlite under .data/. While `npm run dev` runs it writes where its database is to .data/dev.json, so other
- * commands (db:migrate, admin:create) reach the same data through it: PGlite allows a single process.
+ * The database `npm run dev` and the Node commands use locally: DATABASE_URL when set, else the embedded Postgres
+ * server whose data lives in .data/postgres. Only one server can run on that folder (Postgres locks it), so while
+ * `npm run dev` runs it writes where its server is to .data/dev.json, and the other commands (db:migrate,
+ * admin:create) use that server instead of starting their own.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { PROJECT_ROOT } from './postgres';
 
 export const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 export const DEV_STATE_FILE = path.join(DATA_DIR, 'dev.json');
+/** The embedded server's data folder (`rm -rf .data/postgres` resets the local database). */
+export const EMBEDDED_DATA_DIR = path.join(DATA_DIR, 'postgres');
 
 export interface DevState {
   databaseUrl: string;

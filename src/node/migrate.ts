@@ -1,11 +1,12 @@
 /**
  * `npm run db:migrate`: applies drizzle/ to DATABASE_URL (use Neon's direct, non-pooled URL in production),
- * or to the running `npm run dev` database, or to the embedded one under .data/.
+ * or to the running `npm run dev` database, or else to the embedded one in .data/postgres (started for the
+ * command and stopped after it).
  */
-import path from 'node:path';
 import { startRelay } from './relay';
-import { applyMigrations, startEmbeddedPostgres } from './postgres';
-import { DATA_DIR, readDevState } from './local-database';
+import { startEmbeddedPostgres } from './embedded-server';
+import { applyMigrations } from './postgres';
+import { EMBEDDED_DATA_DIR, readDevState } from './local-database';
 
 async function main() {
   const dev = readDevState();
@@ -14,22 +15,19 @@ async function main() {
     console.log('migrations applied to the running dev database');
     return;
   }
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(path.join(DATA_DIR, 'pglite'));
-  const url = process.env.DATABASE_URL ?? embedded!.url;
   const relay = await startRelay();
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(EMBEDDED_DATA_DIR);
+  const url = process.env.DATABASE_URL ?? embedded!.url;
   try {
     await applyMigrations(url, relay.port);
-    console.log(`migrations applied to ${new URL(url).host}${new URL(url).pathname}`);
+    console.log(embedded ? 'migrations applied to the embedded database (.data/postgres)' : `migrations applied to ${new URL(url).host}${new URL(url).pathname}`);
   } finally {
     await relay.close();
     await embedded?.stop();
   }
 }
 
-main().then(
-  // Exit explicitly: PGlite's socket server (the dev database) keeps a finished connection open.
-  () => process.exit(0),
-).catch((err) => {
+main().catch((err) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });

@@ -1,10 +1,7 @@
 /** Node-side database helpers shared by the dev server, the migrate/admin commands and the test setup. */
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { migrate } from 'drizzle-orm/neon-serverless/migrator';
@@ -55,30 +52,4 @@ export function portAnswers(host: string, port: number, timeoutMs = 500): Promis
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-}
-
-export interface EmbeddedPostgres {
-  url: string;
-  stop: () => Promise<void>;
-}
-
-/**
- * PGlite (real Postgres compiled to WASM) served over TCP. `dataDir` persists it; omit for in-memory.
- * It runs every connection through one backend: fine for development and functional tests, useless for races.
- */
-export async function startEmbeddedPostgres(dataDir?: string, port = 0): Promise<EmbeddedPostgres> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  // The socket server does not close a connection when the client sends Terminate, so closed pools would pile
-  // up; an idle timeout reaps them (every request opens its own pool, so real idle time is short).
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 1000, idleTimeout: 15_000 });
-  await server.start();
-  const conn = server.getServerConn();
-  return {
-    url: `postgres://postgres:postgres@${conn}/postgres`,
-    stop: async () => {
-      await server.stop();
-      await db.close();
-    },
-  };
 }

@@ -11,8 +11,6 @@ import type { WebSocketServer as WebSocketServerType } from 'ws';
 const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: typeof WebSocketServerType };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
-/** The frontend/backend protocol's Terminate message: 'X' and a length of 4. */
-const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
 
 export interface Relay {
   port: number;
@@ -39,9 +37,6 @@ export async function startRelay(port = 0): Promise<Relay> {
     socket.on('message', (data: Buffer) => {
       if (tcp.connecting) pending.push(data);
       else tcp.write(data);
-      // A client saying goodbye (Postgres' Terminate message): Postgres hangs up, but PGlite's socket server keeps the
-      // connection open, and the client waits for the hang-up; without this, connections pile up until a limit.
-      if (!tcp.connecting && data.length === TERMINATE.length && data.equals(TERMINATE)) tcp.end();
     });
     tcp.on('data', (data) => socket.readyState === socket.OPEN && socket.send(data));
     socket.on('close', () => tcp.destroy());

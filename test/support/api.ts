@@ -1,7 +1,6 @@
 /** Calls the Worker under test through its fetch handler, exactly as a client would. */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
-import { inject } from 'vitest';
 import worker from '../../src/index';
 
 export const BASE = 'http://127.0.0.1:8787';
@@ -60,8 +59,5 @@ export const PRODUCTION_VARS = {
   STRIPE_SECRET_KEY: 'sk_test_x',
   STRIPE_WEBHOOK_SECRET: 'whsec_x',
 };
-
-/** True when the suite runs on a real Postgres server (needed for tests of races and locks). */
-export const concurrentDatabase = () => inject('databaseKind') === 'server';
 
 export { env };
