@@ -1,7 +1,9 @@
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { createRouter } from './lib/router';
 import { ApiError, renderError } from './lib/errors';
-import { renderDocsPage } from './lib/docs-page';
+import { docsPage } from './lib/docs-page';
+import { htmlResponse } from './lib/html-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
 import { adminRouter } from './routes/admin';
 import { apiKeysRouter } from './routes/api-keys';
@@ -40,10 +42,19 @@ const OPENAPI_INFO = {
   },
 };
 
+/**
+ * Every response, JSON and text included, not only the HTML pages: a browser must never sniff an error body or a
+ * stored field echoed back into something it renders. One header, so it costs nothing to send everywhere.
+ */
+const noSniff = createMiddleware(async (c, next) => {
+  await next();
+  c.header('X-Content-Type-Options', 'nosniff');
+});
+
 export function createApp() {
   const app = createRouter();
 
-  app.use('*', requestIdAndLog, requireHttps, requireConfiguration);
+  app.use('*', requestIdAndLog, noSniff, requireHttps, requireConfiguration);
   app.use('*', async (c, next) => {
     const limit = BODY_LIMITS.find((l) => l.match.test(c.req.path))!;
     return bodyLimit({
@@ -85,7 +96,7 @@ export function createApp() {
   registerMcp(app);
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
-  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
+  app.get('/docs', (c) => htmlResponse(c, docsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
 
   app.notFound((c) => renderError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((err, c) => renderError(c, err));
