@@ -17,6 +17,7 @@ export function registerMcp(app: Router) {
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/mcp',
+    operationId: 'mcp',
     tags: ['MCP'],
     summary: 'MCP server for agents',
     description: DESCRIPTION,

@@ -11,6 +11,7 @@ import { ConnectBody, OnboardingSchema, toOnboardingDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/payments/connect',
+  operationId: 'start_connect_onboarding',
   tags: ['Payments'],
   summary: 'Set up payouts: Stripe Connect onboarding (professionals)',
   description:

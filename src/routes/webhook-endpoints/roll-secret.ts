@@ -9,6 +9,7 @@ import { RolledWebhookEndpointSchema, RollSecretBody, toWebhookEndpoint, Webhook
 const route = createRoute({
   method: 'post',
   path: '/{id}/roll-secret',
+  operationId: 'roll_webhook_endpoint_secret',
   tags: ['Event webhooks'],
   summary: "Roll an endpoint's signing secret",
   description: `Issues a new secret (in this response only; an Idempotency-Key replay returns the same body). Until previous_secret_expires_at (expires_in_seconds from now, default ${DEFAULT_ROLL_OVERLAP_SECONDS}) every delivery carries two v1 signatures, the new secret's first, so a receiver verifying with either secret accepts; after it, only the new one. expires_in_seconds 0 stops the old secret at once. A secret still overlapping from an earlier roll stops now.`,
