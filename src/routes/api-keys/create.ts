@@ -17,7 +17,7 @@ const route = createRoute({
   security: signedIn,
   middleware: [requireAuth(), idempotencyWith({ redact: ['key'] })] as const,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateApiKeyBody) },
-  responses: { 201: json(CreatedApiKeySchema, 'The new key, with its secret'), ...errorResponses(401, 409) },
+  responses: { 201: json(CreatedApiKeySchema, 'The new key, with its secret'), ...errorResponses(401, 409, 422) },
 });
 
 export function registerCreateApiKey(router: Router) {

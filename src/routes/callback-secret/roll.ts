@@ -20,7 +20,7 @@ const route = createRoute({
     headers: IdempotencyKeyHeader,
     body: { required: false, content: { 'application/json': { schema: RollSecretBody } } },
   },
-  responses: { 200: json(CallbackSecretSchema, 'The new callback secret'), ...errorResponses(401, 403, 422) },
+  responses: { 200: json(CallbackSecretSchema, 'The new callback secret'), ...errorResponses(401, 403, 409, 422) },
 });
 
 export function registerRollCallbackSecret(router: Router) {

@@ -20,7 +20,7 @@ const route = createRoute({
     headers: IdempotencyKeyHeader,
     body: { required: false, content: { 'application/json': { schema: RollSecretBody } } },
   },
-  responses: { 200: json(RolledWebhookEndpointSchema, 'The endpoint, with its new signing secret'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: json(RolledWebhookEndpointSchema, 'The endpoint, with its new signing secret'), ...errorResponses(401, 403, 404, 409, 422) },
 });
 
 export function registerRollWebhookEndpointSecret(router: Router) {
