@@ -20,6 +20,7 @@ import { localPaymentsRouter } from './routes/local';
 import { registerMcp } from './routes/mcp';
 import { registerStripeWebhook } from './routes/webhooks/stripe';
 import { webhookEndpointsRouter } from './routes/webhook-endpoints';
+import { registerEventWebhooks } from './routes/webhook-endpoints/events';
 
 const KIB = 1024;
 /**
@@ -92,6 +93,7 @@ export function createApp() {
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
   app.route('/api/v1/api-keys', apiKeysRouter());
   app.route('/api/v1/webhook-endpoints', webhookEndpointsRouter());
+  registerEventWebhooks(app);
   app.route('/api/v1/callback-secret', callbackSecretRouter());
   registerMcp(app);
 

@@ -24,11 +24,10 @@ function resolveRefs(value: unknown, components: Json, depth = 0): unknown {
 const block = (title: string, value: unknown) =>
   value === undefined ? '' : `<details><summary>${escapeHtml(title)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
 
-export function docsPage(doc: Json): HtmlPage {
-  const info = (doc.info ?? {}) as Json;
-  const components = (doc.components ?? {}) as Json;
+/** One section per operation of a `paths` or `webhooks` map (a webhook's "path" is its event type). */
+function operationSections(items: Record<string, Json>, components: Json): string[] {
   const sections: string[] = [];
-  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
+  for (const [path, item] of Object.entries(items)) {
     for (const [method, op] of Object.entries(item) as [string, Json][]) {
       const body = ((op.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined;
       const responses = Object.entries((op.responses ?? {}) as Record<string, Json>).map(([status, res]) => {
@@ -42,12 +41,23 @@ ${block('parameters', op.parameters)}${block('request body', resolveRefs(body?.s
 <ul>${responses.join('')}</ul></section>`);
     }
   }
+  return sections;
+}
+
+export function docsPage(doc: Json): HtmlPage {
+  const info = (doc.info ?? {}) as Json;
+  const components = (doc.components ?? {}) as Json;
+  const operations = operationSections((doc.paths ?? {}) as Record<string, Json>, components);
+  const webhooks = operationSections((doc.webhooks ?? {}) as Record<string, Json>, components);
   const title = String(info.title ?? 'API');
   return {
     title: `${title} docs`,
     style: STYLE,
     body: `<h1>${escapeHtml(title)} <small>${escapeHtml(String(info.version ?? ''))}</small></h1>
 <p>${escapeHtml(String(info.description ?? ''))}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
-${sections.join('\n')}`,
+<h2>Operations</h2>
+${operations.join('\n')}
+<h2>Event webhooks</h2><p>What the API POSTs to your webhook endpoints and callback URLs.</p>
+${webhooks.join('\n')}`,
   };
 }
