@@ -27,30 +27,53 @@ const bundleAliases: Alias[] = Object.entries(unstable_readConfig({ config: 'wra
   }),
 );
 
+/**
+ * Two projects, one `vitest run`: `workers`, every test inside workerd against the Worker's fetch handler; and
+ * `browser`, the HTML pages in Chromium, which workerd cannot launch: those tests run in Node against the Worker
+ * served over HTTP (test/browser/global-setup.ts). One of them alone: `npx vitest run --project browser`.
+ */
 export default defineConfig({
-  resolve: { alias: bundleAliases },
-  plugins: [
-    quietStripeSourcemaps,
-    cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        bindings: {
-          DATABASE_URL: inject('databaseUrl'),
-          DB_RELAY_PORT: inject('dbRelayPort'),
-          LOG_REQUESTS: 'false',
-          // The real Stripe SDK, pointed at the local fake; tests of local payments mode unset the key.
-          STRIPE_API_URL: inject('stripeFakeUrl'),
-          STRIPE_SECRET_KEY: inject('stripeSecretKey'),
-          STRIPE_WEBHOOK_SECRET: inject('stripeWebhookSecret'),
-          WEBHOOK_SECRETS_KEY: inject('webhookSecretsKey'),
+  test: {
+    projects: [
+      {
+        resolve: { alias: bundleAliases },
+        plugins: [
+          quietStripeSourcemaps,
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject('databaseUrl'),
+                DB_RELAY_PORT: inject('dbRelayPort'),
+                LOG_REQUESTS: 'false',
+                // The real Stripe SDK, pointed at the local fake; tests of local payments mode unset the key.
+                STRIPE_API_URL: inject('stripeFakeUrl'),
+                STRIPE_SECRET_KEY: inject('stripeSecretKey'),
+                STRIPE_WEBHOOK_SECRET: inject('stripeWebhookSecret'),
+                WEBHOOK_SECRETS_KEY: inject('webhookSecretsKey'),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          globalSetup: ['./test/global-setup.ts'],
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
-    })),
-  ],
-  test: {
-    globalSetup: ['./test/global-setup.ts'],
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          globalSetup: ['./test/browser/global-setup.ts'],
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,9 @@
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { createRouter } from './lib/router';
 import { ApiError, renderError } from './lib/errors';
-import { renderDocsPage } from './lib/docs-page';
+import { docsPage } from './lib/docs-page';
+import { htmlResponse } from './lib/html-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
 import { adminRouter } from './routes/admin';
 import { apiKeysRouter } from './routes/api-keys';
@@ -18,6 +20,7 @@ import { localPaymentsRouter } from './routes/local';
 import { registerMcp } from './routes/mcp';
 import { registerStripeWebhook } from './routes/webhooks/stripe';
 import { webhookEndpointsRouter } from './routes/webhook-endpoints';
+import { registerEventWebhooks } from './routes/webhook-endpoints/events';
 
 const KIB = 1024;
 /**
@@ -40,10 +43,19 @@ const OPENAPI_INFO = {
   },
 };
 
+/**
+ * Every response, JSON and text included, not only the HTML pages: a browser must never sniff an error body or a
+ * stored field echoed back into something it renders. One header, so it costs nothing to send everywhere.
+ */
+const noSniff = createMiddleware(async (c, next) => {
+  await next();
+  c.header('X-Content-Type-Options', 'nosniff');
+});
+
 export function createApp() {
   const app = createRouter();
 
-  app.use('*', requestIdAndLog, requireHttps, requireConfiguration);
+  app.use('*', requestIdAndLog, noSniff, requireHttps, requireConfiguration);
   app.use('*', async (c, next) => {
     const limit = BODY_LIMITS.find((l) => l.match.test(c.req.path))!;
     return bodyLimit({
@@ -81,11 +93,12 @@ export function createApp() {
   app.route('/local', localPaymentsRouter((request, env, ctx) => app.fetch(request, env, ctx)));
   app.route('/api/v1/api-keys', apiKeysRouter());
   app.route('/api/v1/webhook-endpoints', webhookEndpointsRouter());
+  registerEventWebhooks(app);
   app.route('/api/v1/callback-secret', callbackSecretRouter());
   registerMcp(app);
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
-  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
+  app.get('/docs', (c) => htmlResponse(c, docsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
 
   app.notFound((c) => renderError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((err, c) => renderError(c, err));

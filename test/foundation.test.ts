@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import worker from '../src/index';
 import { call, env, PRODUCTION_VARS } from './support/api';
+import { expectPageHeaders } from './support/pages';
 
 describe('foundation', () => {
   it('answers /health when the database answers, with a request id', async () => {
@@ -36,8 +37,14 @@ describe('foundation', () => {
   it('serves /docs as an HTML page listing the routes', async () => {
     const res = await call('/docs');
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.text).toContain('<code>/health</code>');
+    expectPageHeaders(res.headers);
+  });
+
+  it('sends nosniff with JSON and text responses too, errors included', async () => {
+    for (const path of ['/health', '/openapi.json', '/llms.txt', '/nope']) {
+      expect((await call(path)).headers.get('X-Content-Type-Options')).toBe('nosniff');
+    }
   });
 
   it('answers an unknown path with 404 in the error shape', async () => {

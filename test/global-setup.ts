@@ -1,16 +1,15 @@
 /**
- * Runs in Node before the suite: picks a Postgres (a server's fresh database for this run, or an embedded server of
- * its own), migrates it, starts the WebSocket relay, the Stripe fake and a webhook receiver, and hands the addresses to
- * the Worker under test. Drops the database (or stops the embedded server and removes its folder) afterwards.
+ * Runs in Node before the suite: picks a Postgres, makes a fresh database for this run, migrates it, starts the
+ * WebSocket relay, the Stripe fake and a webhook receiver, and hands the addresses to the Worker under test. Drops
+ * the database afterwards.
  */
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
 import { startRelay } from '../src/node/relay';
 import { startOpenApiValidator } from './support/openapi-validator';
 import { startStripeFake } from './support/stripe-fake';
+import { openTestDatabase } from './support/test-database';
 import { startWebhookReceiver } from './support/webhook-receiver';
-import { startEmbeddedPostgres } from '../src/node/embedded-server';
-import { applyMigrations, nodePool, portAnswers } from '../src/node/postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,50 +32,14 @@ const STRIPE_TEST_KEY = `sk_test_fake_${randomBytes(8).toString('hex')}`;
 const STRIPE_TEST_WEBHOOK_SECRET = `whsec_test_${randomBytes(16).toString('hex')}`;
 const WEBHOOK_SECRETS_TEST_KEY = `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
 
-/** TEST_DATABASE_URL, else the machine's Postgres if it answers, else null (embedded). TEST_DATABASE=embedded forces the embedded one. */
-async function pickServer(): Promise<string | null> {
-  if (process.env.TEST_DATABASE === 'embedded') return null;
-  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-  if (await portAnswers('127.0.0.1', 5432)) return 'postgres://postgres@127.0.0.1:5432/postgres';
-  return null;
-}
-
 export default async function setup(project: TestProject) {
   const relay = await startRelay();
   const validator = await startOpenApiValidator();
   const stripe = await startStripeFake({ secretKey: STRIPE_TEST_KEY });
   const receiver = await startWebhookReceiver();
-  const serverUrl = await pickServer();
-  let databaseUrl: string;
-  let teardown: () => Promise<void>;
+  const database = await openTestDatabase(relay.port, 'test');
 
-  if (serverUrl) {
-    const name = `ghh_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
-    const admin = nodePool(serverUrl, relay.port);
-    await admin.query(`CREATE DATABASE ${name}`);
-    // A throwaway database need not wait for the disk at every commit; transactions and locks behave the same.
-    await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    teardown = async () => {
-      const pool = nodePool(serverUrl, relay.port);
-      await pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await pool.end();
-    };
-    console.log(`[test] Postgres server ${new URL(serverUrl).host}, database ${name}`);
-  } else {
-    // A server of its own on a throwaway folder in the OS temp dir, removed when it stops.
-    const started = Date.now();
-    const embedded = await startEmbeddedPostgres();
-    databaseUrl = embedded.url;
-    teardown = embedded.stop;
-    console.log(`[test] embedded Postgres ${new URL(databaseUrl).host} on ${embedded.dataDir}, started in ${Date.now() - started} ms`);
-  }
-
-  await applyMigrations(databaseUrl, relay.port);
-  project.provide('databaseUrl', databaseUrl);
+  project.provide('databaseUrl', database.url);
   project.provide('dbRelayPort', String(relay.port));
   project.provide('openApiValidatorUrl', validator.url);
   project.provide('stripeFakeUrl', stripe.url);
@@ -86,7 +49,7 @@ export default async function setup(project: TestProject) {
   project.provide('webhookReceiverUrl', receiver.url);
 
   return async () => {
-    await teardown();
+    await database.drop();
     await relay.close();
     await validator.close();
     await stripe.close();

@@ -15,6 +15,7 @@ import { createStripeClient } from '../src/services/payments/stripe-client';
 import { newAccount } from './support/accounts';
 import { BASE, call, env } from './support/api';
 import { withDb } from './support/db';
+import { expectPageHeaders } from './support/pages';
 import { fakeRequests, stripeEvent } from './support/stripe';
 import { quickAccount, quickVerifiedProfessional, seedTaskBody } from './support/tasks';
 
@@ -63,6 +64,8 @@ describe('local payments: checkout', () => {
     expect(page.text).toContain('Translate a restaurant menu');
     expect(page.text).toContain('$49.99');
     expect(page.text).toContain(`action="/local/checkout/${session.id}/pay"`);
+    // The form posts here, then its redirect lands on success_url: form-action allows both, nothing else.
+    expectPageHeaders(page.headers, ["'self'", 'https://agent.example']);
 
     const token = new URL(session.url).searchParams.get('t')!;
     const paid = await postForm(`/local/checkout/${session.id}/pay`, { t: token });
@@ -90,7 +93,9 @@ describe('local payments: checkout', () => {
     const expired = await paymentsProvider(localEnv, BASE).createCheckoutSession(
       checkoutRequest(`task_${randomString(16)}`, { expiresAt: new Date(Date.now() - 1000) }),
     );
-    expect((await local(expired.url)).status).toBe(410);
+    const gone = await local(expired.url);
+    expect(gone.status).toBe(410);
+    expectPageHeaders(gone.headers);
   });
 
   it('does not exist when Stripe keys are configured, and its signature is not Stripe\'s', async () => {
@@ -121,6 +126,7 @@ describe('local payments: Connect', () => {
     const page = await local(link.url);
     expect(page.status).toBe(200);
     expect(page.text).toContain(account.id);
+    expectPageHeaders(page.headers, ["'self'", 'https://pro.example']);
 
     const done = await postForm(`/local/connect/${account.id}/complete`, { t: new URL(link.url).searchParams.get('t')! });
     expect(done.status).toBe(303);
@@ -131,6 +137,14 @@ describe('local payments: Connect', () => {
     expect(applied.map((e) => e.outcome)).toEqual(['applied']);
     const me = await call('/auth/me', { token: pro.token });
     expect(me.body.professional).toMatchObject({ verified: true, payouts_enabled: true });
+  });
+
+  it('serves the default Connect return and refresh pages with the page headers', async () => {
+    for (const path of ['/payments/connect/return', '/payments/connect/refresh']) {
+      const page = await call(path);
+      expect(page.status).toBe(200);
+      expectPageHeaders(page.headers);
+    }
   });
 });
 

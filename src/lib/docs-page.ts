@@ -1,11 +1,14 @@
 /**
- * /docs: the OpenAPI document rendered as one self-contained HTML page (no CDN scripts, so it works offline
- * and under a strict CSP). Schemas are shown as JSON; the raw document is one click away at /openapi.json.
+ * /docs: the OpenAPI document rendered as one self-contained HTML page (no scripts, no CDN, so it works offline
+ * and under the strict CSP htmlResponse sends). Schemas are shown as JSON; the raw document is one click away at
+ * /openapi.json.
  */
+import { escapeHtml, type HtmlPage } from './html-page';
+
 type Json = Record<string, unknown>;
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}section{border-top:1px solid #ddd;padding:.5rem 0}
+.m{display:inline-block;min-width:4.5rem;font-weight:700}pre{background:#f6f6f6;padding:.5rem;overflow:auto}`;
 
 function resolveRefs(value: unknown, components: Json, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
@@ -21,11 +24,10 @@ function resolveRefs(value: unknown, components: Json, depth = 0): unknown {
 const block = (title: string, value: unknown) =>
   value === undefined ? '' : `<details><summary>${escapeHtml(title)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
 
-export function renderDocsPage(doc: Json): string {
-  const info = (doc.info ?? {}) as Json;
-  const components = (doc.components ?? {}) as Json;
+/** One section per operation of a `paths` or `webhooks` map (a webhook's "path" is its event type). */
+function operationSections(items: Record<string, Json>, components: Json): string[] {
   const sections: string[] = [];
-  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
+  for (const [path, item] of Object.entries(items)) {
     for (const [method, op] of Object.entries(item) as [string, Json][]) {
       const body = ((op.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined;
       const responses = Object.entries((op.responses ?? {}) as Record<string, Json>).map(([status, res]) => {
@@ -39,11 +41,23 @@ ${block('parameters', op.parameters)}${block('request body', resolveRefs(body?.s
 <ul>${responses.join('')}</ul></section>`);
     }
   }
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(String(info.title ?? 'API'))} docs</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}section{border-top:1px solid #ddd;padding:.5rem 0}
-.m{display:inline-block;min-width:4.5rem;font-weight:700}pre{background:#f6f6f6;padding:.5rem;overflow:auto}</style></head>
-<body><h1>${escapeHtml(String(info.title ?? 'API'))} <small>${escapeHtml(String(info.version ?? ''))}</small></h1>
+  return sections;
+}
+
+export function docsPage(doc: Json): HtmlPage {
+  const info = (doc.info ?? {}) as Json;
+  const components = (doc.components ?? {}) as Json;
+  const operations = operationSections((doc.paths ?? {}) as Record<string, Json>, components);
+  const webhooks = operationSections((doc.webhooks ?? {}) as Record<string, Json>, components);
+  const title = String(info.title ?? 'API');
+  return {
+    title: `${title} docs`,
+    style: STYLE,
+    body: `<h1>${escapeHtml(title)} <small>${escapeHtml(String(info.version ?? ''))}</small></h1>
 <p>${escapeHtml(String(info.description ?? ''))}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
-${sections.join('\n')}</body></html>`;
+<h2>Operations</h2>
+${operations.join('\n')}
+<h2>Event webhooks</h2><p>What the API POSTs to your webhook endpoints and callback URLs.</p>
+${webhooks.join('\n')}`,
+  };
 }

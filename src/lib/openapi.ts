@@ -24,14 +24,14 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid request (VALIDATION_ERROR, INVALID_JSON)',
   401: 'Missing or invalid credentials (UNAUTHORIZED)',
-  403: 'Not allowed (FORBIDDEN, SPENDING_LIMIT)',
+  403: 'Not allowed (FORBIDDEN, SPENDING_LIMIT; HTTPS_REQUIRED for plain HTTP in production)',
   404: 'Not found, or not yours (NOT_FOUND)',
   405: 'Method not allowed here (METHOD_NOT_ALLOWED); see Allow',
   409: 'Conflict with the current state (CONFLICT, INVALID_STATE, EMAIL_TAKEN, INSUFFICIENT_BALANCE)',
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   422: 'Idempotency-Key reused with another body (IDEMPOTENCY_MISMATCH)',
   429: 'Too many requests (RATE_LIMITED); see Retry-After',
-  503: 'A dependency is unavailable',
+  503: 'Unavailable: the database is not answering or the service is not configured (SERVICE_UNAVAILABLE), or Stripe is not reachable (PAYMENTS_UNAVAILABLE)',
 };
 
 const RETRY_AFTER = {
@@ -39,11 +39,20 @@ const RETRY_AFTER = {
 };
 
 /**
- * The shared error responses every route spreads into its `responses`. A route that takes credentials (401)
- * also answers 429: requireAuth counts every signed-in request against the caller's limit.
+ * What the middleware in front of every route can answer, whatever the route: 400 (malformed input), 403
+ * HTTPS_REQUIRED (plain HTTP in production), 413 (the body cap), 500, and 503 (the database down, or production
+ * without its secrets).
+ */
+const EVERY_ROUTE = [400, 403, 413, 500, 503];
+
+/**
+ * The shared error responses every route spreads into its `responses`: EVERY_ROUTE plus the statuses the route
+ * itself can answer. A route that takes credentials (401) also answers 429: requireAuth counts every signed-in
+ * request against the caller's limit. A route behind the idempotency middleware lists 409 (the same key still in
+ * flight) and 422 (the key reused with another body).
  */
 export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
-  const all = [400, 413, 500, ...statuses, ...(statuses.includes(401) ? [429] : [])];
+  const all = [...EVERY_ROUTE, ...statuses, ...(statuses.includes(401) ? [429] : [])];
   return Object.fromEntries(
     [...new Set(all)].map((status) => {
       const response = json(ErrorSchema, STATUS_TEXT[status] ?? 'Internal error (INTERNAL)');

@@ -42,6 +42,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   description: string;
   /** Who may call it: the roles the matching REST route allows (none listed: any signed-in account). */
   roles: Caller['role'][];
+  /**
+   * The REST operation the tool does the same as, as `METHOD /path` in /openapi.json; that operation's operationId
+   * is the tool's name, so an agent can tell they are one action (a test holds the two together).
+   */
+  operation?: `${'GET' | 'POST' | 'DELETE'} /${string}`;
   input: I;
   output: O;
   annotations?: Tool['annotations'];

@@ -49,7 +49,59 @@ export async function call<T = any>(path: string, options: CallOptions = {}): Pr
   const text = await res.text();
   let parsed: unknown = text;
   if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
+  await assertDocumented(method, path, res.status, text);
   return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+interface DocumentedOperation {
+  name: string;
+  method: string;
+  pattern: RegExp;
+  /** Path segments that are not parameters: the more, the more specific (/tasks/wait over /tasks/{id}). */
+  literals: number;
+  statuses: Set<string>;
+}
+
+const segments = (template: string) => template.split('/');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+/** /api/v1/tasks/{id} matches /api/v1/tasks/task_abc, one segment per parameter. */
+const templatePattern = (template: string) =>
+  new RegExp(`^${segments(template).map((s) => (s.startsWith('{') ? '[^/]+' : escapeRegExp(s))).join('/')}$`);
+
+/** /openapi.json's operations, read once per test file (each file runs in its own module instance). */
+let documented: Promise<DocumentedOperation[]> | undefined;
+
+function documentedOperations(): Promise<DocumentedOperation[]> {
+  documented ??= (async () => {
+    const doc = (await (await exports.default.fetch(new Request(`${BASE}/openapi.json`))).json()) as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
+    return Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item).map(([method, op]) => ({
+        name: `${method.toUpperCase()} ${template}`,
+        method: method.toUpperCase(),
+        pattern: templatePattern(template),
+        literals: segments(template).filter((segment) => segment && !segment.startsWith('{')).length,
+        statuses: new Set(Object.keys(op.responses ?? {})),
+      })),
+    );
+  })();
+  return documented;
+}
+
+/**
+ * Every answer a test sees must be one /openapi.json promises for that operation: a status the document does not
+ * list fails the test that met it. Paths that are not operations (pages, /docs, unknown routes) are not checked.
+ */
+async function assertDocumented(method: string, path: string, status: number, text: string): Promise<void> {
+  const pathname = path.split('?')[0]!;
+  const candidates = (await documentedOperations()).filter((op) => op.method === method && op.pattern.test(pathname));
+  const operation = candidates.sort((a, b) => b.literals - a.literals)[0];
+  if (!operation || operation.statuses.has(String(status)) || operation.statuses.has('default')) return;
+  throw new Error(
+    `${method} ${pathname} answered ${status}, which /openapi.json does not document for ${operation.name} ` +
+      `(documented: ${[...operation.statuses].join(', ')}). Body: ${text.slice(0, 300)}`,
+  );
 }
 
 /** Vars a production Worker needs to pass its configuration check (the test env supplies the rest). */

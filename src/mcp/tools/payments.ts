@@ -18,6 +18,7 @@ export const fundTaskTool = defineTool({
     'Once the payment goes through, the task shows funding.status funded (check with get_task) and is listed for professionals. ' +
     "An API key's spending limits (max_task_amount, daily_limit) apply: over them this fails with SPENDING_LIMIT.",
   roles: ['ai_client', 'client'],
+  operation: 'POST /api/v1/payments/checkout',
   input: CreateCheckoutBody,
   output: CheckoutSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -47,6 +48,7 @@ export const fundTaskFromBalanceTool = defineTool({
     'Same rules as fund_task (at least the budget_amount of a fixed-price task; spending limits apply). Fails with INSUFFICIENT_BALANCE when the balance is short. ' +
     'If the task is later canceled, the amount returns to your available balance. Returns the task, funded.',
   roles: ['ai_client', 'client'],
+  operation: 'POST /api/v1/tasks/{id}/fund-from-balance',
   input: FundFromBalanceBody.safeExtend({ task_id: TaskIdParam.shape.id.meta({ description: 'The task id (task_...).' }) }),
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -47,6 +47,7 @@ export const createTaskTool = defineTool({
     'professionals see it only once it is funded into escrow (fund_task). An API key may carry spending limits (max_task_amount, daily_limit); ' +
     'a budget over them fails with SPENDING_LIMIT.',
   roles: CLIENTS,
+  operation: 'POST /api/v1/tasks',
   input: CreateTaskBody,
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -63,6 +64,7 @@ export const getTaskTool = defineTool({
     "Read one task: status (open, in_progress, submitted, completed, canceled, disputed), funding, the assigned professional, and the result. " +
     'When status is submitted, result holds the latest delivery (deliverables holds every one); review it, then approve_task or request_revision.',
   roles: [],
+  operation: 'GET /api/v1/tasks/{id}',
   input: TaskRef,
   output: TaskSchema,
   annotations: { readOnlyHint: true, openWorldHint: false },
@@ -80,6 +82,7 @@ export const waitForTaskTool = defineTool({
     `at most timeout seconds (1..${WAIT_MAX_SECONDS}, default ${WAIT_DEFAULT_SECONDS}). Returns at once if the task already is in one of them. ` +
     'The result is the task as get_task shows it, with timed_out true when time ran out first: then call wait_for_task again. Use it instead of polling get_task.',
   roles: [],
+  operation: 'GET /api/v1/tasks/{id}/wait',
   input: z.strictObject({
     task_id: taskId,
     until: z
@@ -110,6 +113,7 @@ export const listTasksTool = defineTool({
   description:
     "The caller's tasks, newest first: a client's own tasks, or a professional's assigned ones. Filter by status or category; page with limit (1..100, default 20) and offset, or with starting_after (the last id of the previous page), which neither repeats nor skips tasks created meanwhile.",
   roles: [],
+  operation: 'GET /api/v1/tasks',
   input: TaskListQuery,
   output: TaskPageSchema,
   annotations: { readOnlyHint: true, openWorldHint: false },
@@ -130,6 +134,7 @@ export const approveTaskTool = defineTool({
     'Accept a submitted task: it becomes completed and its escrow is released to the professional (less the platform fee). ' +
     'Optionally rate the work 1..5 with a short review. Only for the task owner, and only while the task is submitted.',
   roles: CLIENTS,
+  operation: 'POST /api/v1/tasks/{id}/approve',
   input: ApproveBody.safeExtend({ task_id: taskId }),
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -146,6 +151,7 @@ export const requestRevisionTool = defineTool({
     'Send a submitted task back to its professional with the reason (what to fix or add); it returns to in_progress and the professional submits again. ' +
     'Only for the task owner, and only while the task is submitted.',
   roles: CLIENTS,
+  operation: 'POST /api/v1/tasks/{id}/request-revision',
   input: ReasonBody.safeExtend({ task_id: taskId }),
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -161,6 +167,7 @@ export const cancelTaskTool = defineTool({
   description:
     'Withdraw a task nobody has accepted yet (status open); any escrow it holds is refunded. Once a professional has accepted it, it can no longer be canceled.',
   roles: CLIENTS,
+  operation: 'POST /api/v1/tasks/{id}/cancel',
   input: TaskRef,
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },

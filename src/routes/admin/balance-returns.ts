@@ -10,6 +10,7 @@ import { BalanceReturnBody, BalanceReturnSchema, toBalanceReturnDto, UserIdParam
 const route = createRoute({
   method: 'post',
   path: '/users/{id}/balance-returns',
+  operationId: 'create_balance_return',
   tags: ['Admin'],
   summary: "Record a return of a user's available balance made outside the platform (admin)",
   description:

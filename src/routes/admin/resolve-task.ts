@@ -10,6 +10,7 @@ import { ResolveBody, TaskIdParam, TaskSchema, toTaskDto } from '../tasks/schema
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/resolve',
+  operationId: 'resolve_dispute',
   tags: ['Admin'],
   summary: 'Resolve a dispute (admin)',
   description: 'disputed -> completed (release: the professional is paid) or canceled (refund: the client gets the escrow back).',

@@ -9,6 +9,7 @@ import { ProfessionalSchema, toProfessionalDto, UserIdParam, VerifyBody } from '
 const route = createRoute({
   method: 'post',
   path: '/professionals/{id}/verify',
+  operationId: 'verify_professional',
   tags: ['Admin'],
   summary: 'Verify a professional (admin)',
   description: 'Only verified professionals see the marketplace and accept tasks. An empty body verifies; {"verified": false} withdraws it.',

@@ -10,13 +10,14 @@ import { CreateApiKeyBody, CreatedApiKeySchema, toApiKey } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/',
+  operationId: 'create_api_key',
   tags: ['API keys'],
   summary: 'Create an API key',
   description: `The key is returned once and stored only as a hash. At most ${MAX_LIVE_KEYS} live keys per account (409 CONFLICT past that). A replay under the same Idempotency-Key returns the same key object with \`key: null\`: the secret is never stored, so a lost key is revoked and replaced. Optional spending limits bind every call made with the key: \`max_task_amount\` (the largest task budget or checkout) and \`daily_limit\` (what it may commit in any 24 hours); over them, 403 SPENDING_LIMIT. Limits are fixed for the key's life: to change them, make a new key and revoke the old one.`,
   security: signedIn,
   middleware: [requireAuth(), idempotencyWith({ redact: ['key'] })] as const,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateApiKeyBody) },
-  responses: { 201: json(CreatedApiKeySchema, 'The new key, with its secret'), ...errorResponses(401, 409) },
+  responses: { 201: json(CreatedApiKeySchema, 'The new key, with its secret'), ...errorResponses(401, 409, 422) },
 });
 
 export function registerCreateApiKey(router: Router) {

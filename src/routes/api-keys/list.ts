@@ -9,6 +9,7 @@ import { ApiKeyListSchema, toApiKey } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'list_api_keys',
   tags: ['API keys'],
   summary: "The account's live API keys",
   description: 'Newest first. Secrets are never listed; `prefix` tells keys apart.',

@@ -8,6 +8,7 @@ import { ApiKeyIdParam } from './schemas';
 const route = createRoute({
   method: 'delete',
   path: '/{id}',
+  operationId: 'revoke_api_key',
   tags: ['API keys'],
   summary: 'Revoke an API key',
   description: 'Takes effect on the next request. Unknown, already revoked and other accounts\' keys are all 404.',

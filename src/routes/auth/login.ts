@@ -8,6 +8,7 @@ import { LoginBody, TokenSchema } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/login',
+  operationId: 'login',
   tags: ['Auth'],
   summary: 'Exchange email and password for an access token',
   description:

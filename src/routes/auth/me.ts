@@ -8,6 +8,7 @@ import { MeSchema, toRegisteredUser } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/me',
+  operationId: 'get_me',
   tags: ['Auth'],
   summary: 'The signed-in account',
   security: signedIn,

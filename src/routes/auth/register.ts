@@ -8,6 +8,7 @@ import { RegisterBody, RegisteredUserSchema, toRegisteredUser } from './schemas'
 const route = createRoute({
   method: 'post',
   path: '/register',
+  operationId: 'register',
   tags: ['Auth'],
   summary: 'Create an account',
   description:

@@ -10,6 +10,7 @@ import { CallbackSecretSchema, toCallbackSecret } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/roll',
+  operationId: 'roll_callback_secret',
   tags: ['Event webhooks'],
   summary: "Roll the account's callback secret",
   description: `The secret that signs every task's callback_url deliveries. Like rolling an endpoint's secret: the new one signs at once, the replaced one beside it until previous_secret_expires_at (expires_in_seconds from now, default ${DEFAULT_ROLL_OVERLAP_SECONDS}; 0 stops it at once). An account without a callback secret yet gets its first one.`,
@@ -19,7 +20,7 @@ const route = createRoute({
     headers: IdempotencyKeyHeader,
     body: { required: false, content: { 'application/json': { schema: RollSecretBody } } },
   },
-  responses: { 200: json(CallbackSecretSchema, 'The new callback secret'), ...errorResponses(401, 403, 422) },
+  responses: { 200: json(CallbackSecretSchema, 'The new callback secret'), ...errorResponses(401, 403, 409, 422) },
 });
 
 export function registerRollCallbackSecret(router: Router) {

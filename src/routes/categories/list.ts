@@ -15,6 +15,7 @@ export const CategorySchema = z
 const route = createRoute({
   method: 'get',
   path: '/categories',
+  operationId: 'list_categories',
   tags: ['Tasks'],
   summary: 'The task categories',
   description: 'Use these exact strings for the category field when creating tasks. No sign-in needed.',

@@ -1,4 +1,5 @@
 import { ApiError } from '../../lib/errors';
+import { htmlResponse } from '../../lib/html-page';
 import type { Router } from '../../lib/router';
 import { checkoutPaidEvent, isExpired, readLocalCheckout, successRedirect } from '../../services/payments/local-events';
 import { deliverToWebhook, type Deliver } from './deliver';
@@ -11,8 +12,8 @@ export function registerLocalCheckout(router: Router, deliver: Deliver) {
     const token = c.req.query('t');
     const checkout = await readLocalCheckout(c.env, c.req.param('id'), token);
     if (!checkout || !token) throw unknownCheckout();
-    if (isExpired(checkout, new Date())) return c.html(messagePage('Checkout expired', 'Start a new checkout from the API.'), 410);
-    return c.html(checkoutPage(checkout, token));
+    if (isExpired(checkout, new Date())) return htmlResponse(c, messagePage('Checkout expired', 'Start a new checkout from the API.'), 410);
+    return htmlResponse(c, checkoutPage(checkout, token));
   });
 
   router.post('/checkout/:id/pay', async (c) => {
@@ -20,10 +21,10 @@ export function registerLocalCheckout(router: Router, deliver: Deliver) {
     const checkout = await readLocalCheckout(c.env, c.req.param('id'), typeof form.t === 'string' ? form.t : undefined);
     if (!checkout) throw unknownCheckout();
     const now = new Date();
-    if (isExpired(checkout, now)) return c.html(messagePage('Checkout expired', 'Start a new checkout from the API.'), 410);
+    if (isExpired(checkout, now)) return htmlResponse(c, messagePage('Checkout expired', 'Start a new checkout from the API.'), 410);
     const res = await deliverToWebhook(c, deliver, await checkoutPaidEvent(c.env, checkout, now));
     if (!res.ok) {
-      return c.html(messagePage('Payment not recorded', `The webhook answered ${res.status}; see the server log.`), 502);
+      return htmlResponse(c, messagePage('Payment not recorded', `The webhook answered ${res.status}; see the server log.`), 502);
     }
     return c.redirect(successRedirect(checkout), 303);
   });

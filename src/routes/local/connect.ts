@@ -1,4 +1,5 @@
 import { ApiError } from '../../lib/errors';
+import { htmlResponse } from '../../lib/html-page';
 import type { Router } from '../../lib/router';
 import { onboardingCompletedEvent, readLocalOnboarding } from '../../services/payments/local-events';
 import { deliverToWebhook, type Deliver } from './deliver';
@@ -11,7 +12,7 @@ export function registerLocalConnect(router: Router, deliver: Deliver) {
     const token = c.req.query('t');
     const onboarding = await readLocalOnboarding(c.env, c.req.param('account'), token);
     if (!onboarding || !token) throw unknownAccount();
-    return c.html(onboardingPage(onboarding, token));
+    return htmlResponse(c, onboardingPage(onboarding, token));
   });
 
   router.post('/connect/:account/complete', async (c) => {
@@ -20,7 +21,7 @@ export function registerLocalConnect(router: Router, deliver: Deliver) {
     if (!onboarding) throw unknownAccount();
     const res = await deliverToWebhook(c, deliver, await onboardingCompletedEvent(c.env, onboarding, new Date()));
     if (!res.ok) {
-      return c.html(messagePage('Onboarding not recorded', `The webhook answered ${res.status}; see the server log.`), 502);
+      return htmlResponse(c, messagePage('Onboarding not recorded', `The webhook answered ${res.status}; see the server log.`), 502);
     }
     return c.redirect(onboarding.return_url, 303);
   });

@@ -9,6 +9,7 @@ import { MarketplaceQuery, TaskPageSchema, toTaskDto } from '../tasks/schemas';
 const route = createRoute({
   method: 'get',
   path: '/marketplace/tasks',
+  operationId: 'list_marketplace_tasks',
   tags: ['Marketplace'],
   summary: 'Tasks open for taking (verified professionals)',
   description: 'Open, funded, unassigned tasks, newest first; walk with starting_after (the last id of the previous page), which a task taken meanwhile still serves. Accept one with POST /api/v1/tasks/{id}/accept.',

@@ -8,6 +8,7 @@ import { BalanceSchema, toBalanceDto } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/payments/balance',
+  operationId: 'get_balance',
   tags: ['Payments'],
   summary: "The caller's balances",
   description: "Read from the ledger: available, in escrow for the caller's tasks, and on its way to the caller (transfers and refunds in flight).",

@@ -11,6 +11,7 @@ import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/payments/checkout',
+  operationId: 'fund_task',
   tags: ['Payments'],
   summary: 'Fund a task: open a Stripe Checkout (task owner)',
   description:

@@ -1,3 +1,4 @@
+import { htmlResponse } from '../../lib/html-page';
 import type { Router } from '../../lib/router';
 import { messagePage } from '../local/pages';
 
@@ -7,9 +8,9 @@ import { messagePage } from '../local/pages';
  */
 export function registerConnectPages(router: Router) {
   router.get('/payments/connect/return', (c) =>
-    c.html(messagePage('Back from Stripe', 'Thanks. Once Stripe enables payouts, GET /auth/me shows payouts_enabled: true and your earnings are sent to your account.')),
+    htmlResponse(c, messagePage('Back from Stripe', 'Thanks. Once Stripe enables payouts, GET /auth/me shows payouts_enabled: true and your earnings are sent to your account.')),
   );
   router.get('/payments/connect/refresh', (c) =>
-    c.html(messagePage('Link expired', 'This onboarding link is no longer valid. Ask for a new one: POST /api/v1/payments/connect.')),
+    htmlResponse(c, messagePage('Link expired', 'This onboarding link is no longer valid. Ask for a new one: POST /api/v1/payments/connect.')),
   );
 }

@@ -11,6 +11,7 @@ import { ConnectBody, OnboardingSchema, toOnboardingDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/payments/connect',
+  operationId: 'start_connect_onboarding',
   tags: ['Payments'],
   summary: 'Set up payouts: Stripe Connect onboarding (professionals)',
   description:
@@ -18,7 +19,7 @@ const route = createRoute({
   security: signedIn,
   middleware: [requireAuth('professional'), idempotency] as const,
   request: { headers: IdempotencyKeyHeader, body: { required: false, content: { 'application/json': { schema: ConnectBody } } } },
-  responses: { 200: json(OnboardingSchema, 'The onboarding link'), ...errorResponses(401, 403, 422, 429, 503) },
+  responses: { 200: json(OnboardingSchema, 'The onboarding link'), ...errorResponses(401, 403, 409, 422, 429, 503) },
 });
 
 export function registerConnect(router: Router) {

@@ -8,6 +8,7 @@ import { CheckoutIdParam, CheckoutSchema, toCheckoutDto } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/payments/checkout/{id}',
+  operationId: 'get_checkout',
   tags: ['Payments'],
   summary: 'Read a checkout (task owner)',
   description:

@@ -10,6 +10,7 @@ import { PayoutSchema, toPayoutDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/payments/payouts',
+  operationId: 'create_payout',
   tags: ['Payments'],
   summary: 'Send your available balance to your connected account (professionals)',
   description:

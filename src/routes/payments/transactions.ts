@@ -9,6 +9,7 @@ import { toTransactionLineDto, TransactionPageSchema } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/payments/transactions',
+  operationId: 'list_transactions',
   tags: ['Payments'],
   summary: "The caller's ledger lines",
   description:

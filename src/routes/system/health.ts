@@ -7,6 +7,7 @@ import type { Router } from '../../lib/router';
 const route = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'get_health',
   tags: ['System'],
   summary: 'Liveness and database check',
   responses: {

@@ -15,6 +15,7 @@ import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wai
 const route = createRoute({
   method: 'get',
   path: '/llms.txt',
+  operationId: 'get_llms_txt',
   tags: ['System'],
   summary: 'The API explained for language models',
   description: 'Plain text (llmstxt.org): what the service is, authentication, the task workflow, categories, statuses, the MCP server and its tools, event webhooks, errors. No sign-in needed.',

@@ -10,6 +10,7 @@ import { TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/accept',
+  operationId: 'accept_task',
   tags: ['Tasks'],
   summary: 'Take a listed task (verified professionals)',
   description: 'open and funded -> in_progress, assigned to the caller. The first professional wins; the others get 409.',

@@ -7,11 +7,15 @@ import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency'
 import { approveTask } from '../../services/tasks/actions';
 import { ApproveBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 
-/** `/approve` and its alias `/complete` are one operation under two paths. */
+/**
+ * `/approve` and its alias `/complete` are one operation under two paths; operationIds are unique per path, so the
+ * alias gets its own (approve_task is also the MCP tool's name).
+ */
 function approveRoute(path: '/tasks/{id}/approve' | '/tasks/{id}/complete') {
   return createRoute({
     method: 'post',
     path,
+    operationId: path.endsWith('/approve') ? 'approve_task' : 'complete_task',
     tags: ['Tasks'],
     summary: path.endsWith('/approve') ? 'Approve the result (owner)' : 'Approve the result (owner; alias of /approve)',
     description: 'submitted -> completed; releases the escrow to the professional. Optionally rate the work 1..5 with a review.',

@@ -10,6 +10,7 @@ import { TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/cancel',
+  operationId: 'cancel_task',
   tags: ['Tasks'],
   summary: 'Withdraw an open task (owner)',
   description: 'open -> canceled; a funded escrow is refunded. Once a professional has accepted, use dispute instead.',

@@ -10,6 +10,7 @@ import { CreatedTaskSchema, CreateTaskRequest, toNewTaskInput, toTaskDto } from 
 const route = createRoute({
   method: 'post',
   path: '/tasks',
+  operationId: 'create_task',
   tags: ['Tasks'],
   summary: 'Post a task',
   description: 'The primary endpoint for AI agents delegating real-world work. The task starts open and unfunded; fund it to list it.',

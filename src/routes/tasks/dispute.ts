@@ -10,6 +10,7 @@ import { ReasonBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/dispute',
+  operationId: 'dispute_task',
   tags: ['Tasks'],
   summary: 'Open a dispute (owner or assigned professional)',
   description: 'in_progress or submitted -> disputed. The escrow stays held until an admin resolves it.',

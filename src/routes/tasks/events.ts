@@ -9,6 +9,7 @@ import { TaskEventSchema, TaskIdParam, toTaskEventDto } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/tasks/{id}/events',
+  operationId: 'list_task_events',
   tags: ['Tasks'],
   summary: "A task's history",
   description: 'Every status change, oldest first. Readable by whoever can read the task.',

@@ -11,6 +11,7 @@ import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from './schem
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/fund-from-balance',
+  operationId: 'fund_task_from_balance',
   tags: ['Payments'],
   summary: 'Fund a task from your available balance (owner)',
   description:

@@ -8,6 +8,7 @@ import { TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/tasks/{id}',
+  operationId: 'get_task',
   tags: ['Tasks'],
   summary: 'Read a task',
   description:

@@ -9,6 +9,7 @@ import { TaskListQuery, TaskPageSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/tasks',
+  operationId: 'list_tasks',
   tags: ['Tasks'],
   summary: "The caller's tasks",
   description: "A client's own tasks, or a professional's assigned ones; newest first. Page with limit and offset, or walk with starting_after (the last id of the previous page): rows added meanwhile are neither repeated nor skipped.",

@@ -10,6 +10,7 @@ import { ReasonBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/request-revision',
+  operationId: 'request_revision',
   tags: ['Tasks'],
   summary: 'Send the work back (owner)',
   description: 'submitted -> in_progress, with the reason recorded in the history for the professional.',

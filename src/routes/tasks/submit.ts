@@ -10,6 +10,7 @@ import { SubmitBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/tasks/{id}/submit',
+  operationId: 'submit_task',
   tags: ['Tasks'],
   summary: 'Deliver the work (assigned professional)',
   description: 'in_progress -> submitted. The text becomes the task\'s result; attachments and structured data are kept as a deliverable.',

@@ -15,6 +15,7 @@ const TimedOutHeader = z.object({
 const route = createRoute({
   method: 'get',
   path: '/tasks/{id}/wait',
+  operationId: 'wait_for_task',
   tags: ['Tasks'],
   summary: 'Wait for a task to change',
   description:

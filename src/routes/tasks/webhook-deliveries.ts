@@ -10,6 +10,7 @@ import { TaskIdParam } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/tasks/{id}/webhook-deliveries',
+  operationId: 'list_task_webhook_deliveries',
   tags: ['Event webhooks'],
   summary: "A task's webhook delivery attempts",
   description:

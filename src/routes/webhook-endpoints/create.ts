@@ -9,6 +9,7 @@ import { CreatedWebhookEndpointSchema, CreateWebhookEndpointBody, toWebhookEndpo
 const route = createRoute({
   method: 'post',
   path: '/',
+  operationId: 'create_webhook_endpoint',
   tags: ['Event webhooks'],
   summary: 'Register a webhook endpoint',
   description: `The endpoint gets a signed POST for every event of the listed types on the caller's tasks. The response carries the signing secret (whsec_...), shown nowhere else; an Idempotency-Key replay returns the same body, secret included. In production the URL must be https on a public host (400 VALIDATION_ERROR otherwise). At most ${MAX_LIVE_ENDPOINTS} endpoints per account (409 CONFLICT).`,

@@ -8,6 +8,7 @@ import { WebhookEndpointIdParam } from './schemas';
 const route = createRoute({
   method: 'delete',
   path: '/{id}',
+  operationId: 'delete_webhook_endpoint',
   tags: ['Event webhooks'],
   summary: 'Delete a webhook endpoint',
   description:

@@ -9,6 +9,7 @@ import { DeliveryAttemptListSchema, toDeliveryAttempt, WebhookEndpointIdParam } 
 const route = createRoute({
   method: 'get',
   path: '/{id}/deliveries',
+  operationId: 'list_webhook_endpoint_deliveries',
   tags: ['Event webhooks'],
   summary: "An endpoint's delivery attempts",
   description:

@@ -8,6 +8,7 @@ import { toWebhookEndpoint, WebhookEndpointIdParam, WebhookEndpointSchema } from
 const route = createRoute({
   method: 'get',
   path: '/{id}',
+  operationId: 'get_webhook_endpoint',
   tags: ['Event webhooks'],
   summary: 'Read a webhook endpoint',
   description: "Without its secret. Unknown, deleted and other accounts' endpoints are all 404.",

@@ -9,6 +9,7 @@ import { toWebhookEndpoint, WebhookEndpointListSchema } from './schemas';
 const route = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'list_webhook_endpoints',
   tags: ['Event webhooks'],
   summary: "The account's webhook endpoints",
   description: 'Newest first; deleted endpoints are not listed. Secrets are never listed.',

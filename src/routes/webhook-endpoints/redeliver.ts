@@ -10,6 +10,7 @@ import { DeliveryIdParam, RedeliverySchema, toRedelivery } from './schemas';
 const route = createRoute({
   method: 'post',
   path: '/{id}/deliveries/{delivery_id}/redeliver',
+  operationId: 'redeliver_webhook_delivery',
   tags: ['Event webhooks'],
   summary: 'Redeliver an event to an endpoint',
   description:

@@ -9,6 +9,7 @@ import { RolledWebhookEndpointSchema, RollSecretBody, toWebhookEndpoint, Webhook
 const route = createRoute({
   method: 'post',
   path: '/{id}/roll-secret',
+  operationId: 'roll_webhook_endpoint_secret',
   tags: ['Event webhooks'],
   summary: "Roll an endpoint's signing secret",
   description: `Issues a new secret (in this response only; an Idempotency-Key replay returns the same body). Until previous_secret_expires_at (expires_in_seconds from now, default ${DEFAULT_ROLL_OVERLAP_SECONDS}) every delivery carries two v1 signatures, the new secret's first, so a receiver verifying with either secret accepts; after it, only the new one. expires_in_seconds 0 stops the old secret at once. A secret still overlapping from an earlier roll stops now.`,
@@ -19,7 +20,7 @@ const route = createRoute({
     headers: IdempotencyKeyHeader,
     body: { required: false, content: { 'application/json': { schema: RollSecretBody } } },
   },
-  responses: { 200: json(RolledWebhookEndpointSchema, 'The endpoint, with its new signing secret'), ...errorResponses(401, 403, 404, 422) },
+  responses: { 200: json(RolledWebhookEndpointSchema, 'The endpoint, with its new signing secret'), ...errorResponses(401, 403, 404, 409, 422) },
 });
 
 export function registerRollWebhookEndpointSecret(router: Router) {

@@ -41,6 +41,7 @@ export function registerStripeWebhook(router: Router) {
   router.openAPIRegistry.registerPath({
     method: 'post',
     path: '/webhooks/stripe',
+    operationId: 'receive_stripe_event',
     tags: ['Webhooks'],
     summary: 'Stripe events (called by Stripe, not by API clients)',
     description:

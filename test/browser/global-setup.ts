@@ -1,0 +1,43 @@
+/**
+ * Runs in Node before the browser tests: the same database choice as the workerd suite (test/support/test-database.ts),
+ * then the Worker itself served over HTTP on a free port by wrangler's startWorker (what `wrangler dev` runs: the
+ * bundle in workerd), in local payments mode. The tests drive it from Chromium and from Node. Not wrangler's
+ * createTestHarness: it sends the Worker's outbound requests through Node's fetch, which cannot carry the
+ * database driver's WebSocket.
+ */
+import type { TestProject } from 'vitest/node';
+import { unstable_startWorker } from 'wrangler';
+import { startRelay } from '../../src/node/relay';
+import { openTestDatabase } from '../support/test-database';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the Worker under test listens, e.g. http://127.0.0.1:41234. */
+    apiOrigin: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const relay = await startRelay();
+  const database = await openTestDatabase(relay.port, 'browser');
+  const text = (value: string) => ({ type: 'plain_text' as const, value });
+  const worker = await unstable_startWorker({
+    config: './wrangler.toml',
+    bindings: {
+      DATABASE_URL: text(database.url),
+      DB_RELAY_PORT: text(String(relay.port)),
+      LOG_REQUESTS: text('false'),
+      // Empty, not absent: a developer's .dev.vars must not switch these tests to real Stripe.
+      STRIPE_SECRET_KEY: text(''),
+      STRIPE_WEBHOOK_SECRET: text(''),
+    },
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn' },
+  });
+  project.provide('apiOrigin', (await worker.url).origin);
+
+  return async () => {
+    await worker.dispose();
+    await database.drop();
+    await relay.close();
+  };
+}
