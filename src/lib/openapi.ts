@@ -31,7 +31,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   422: 'Idempotency-Key reused with another body (IDEMPOTENCY_MISMATCH)',
   429: 'Too many requests (RATE_LIMITED); see Retry-After',
-  503: 'A dependency is unavailable',
+  503: 'A dependency is unavailable (SERVICE_UNAVAILABLE: the database, with Retry-After; PAYMENTS_UNAVAILABLE: Stripe)',
 };
 
 const RETRY_AFTER = {
@@ -40,14 +40,15 @@ const RETRY_AFTER = {
 
 /**
  * The shared error responses every route spreads into its `responses`. A route that takes credentials (401)
- * also answers 429: requireAuth counts every signed-in request against the caller's limit.
+ * also answers 429: requireAuth counts every signed-in request against the caller's limit. Every route answers
+ * 503 while the database is unreachable.
  */
 export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
-  const all = [400, 413, 500, ...statuses, ...(statuses.includes(401) ? [429] : [])];
+  const all = [400, 413, 500, 503, ...statuses, ...(statuses.includes(401) ? [429] : [])];
   return Object.fromEntries(
     [...new Set(all)].map((status) => {
       const response = json(ErrorSchema, STATUS_TEXT[status] ?? 'Internal error (INTERNAL)');
-      return [status, status === 429 ? { ...response, headers: RETRY_AFTER } : response];
+      return [status, status === 429 || status === 503 ? { ...response, headers: RETRY_AFTER } : response];
     }),
   );
 }
