@@ -1,12 +1,13 @@
 /**
  * Runs in Node before the suite: picks a Postgres, makes a fresh database for this run, migrates it, starts the
- * WebSocket relay, the Stripe fake and a webhook receiver, and hands the addresses to the Worker under test. Drops
- * the database afterwards.
+ * WebSocket relay (and a breakable one in front of it), the Stripe fake and a webhook receiver, and hands the
+ * addresses to the Worker under test. Drops the database afterwards.
  */
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
 import { startRelay } from '../src/node/relay';
 import { startOpenApiValidator } from './support/openapi-validator';
+import { startOutageRelay } from './support/outage-relay';
 import { startStripeFake } from './support/stripe-fake';
 import { startWebhookReceiver } from './support/webhook-receiver';
 import { applyMigrations, nodePool, portAnswers, startEmbeddedPostgres } from '../src/node/postgres';
@@ -15,6 +16,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     dbRelayPort: string;
+    /** A relay in front of dbRelayPort that tests can cut and restore (test/support/outage-relay.ts). */
+    outageRelayPort: string;
+    outageControlUrl: string;
     /** 'server' supports concurrent connections; 'embedded' (PGlite) serializes everything. */
     databaseKind: 'server' | 'embedded';
     openApiValidatorUrl: string;
@@ -44,6 +48,7 @@ async function pickServer(): Promise<string | null> {
 
 export default async function setup(project: TestProject) {
   const relay = await startRelay();
+  const outageRelay = await startOutageRelay(relay.port);
   const validator = await startOpenApiValidator();
   const stripe = await startStripeFake({ secretKey: STRIPE_TEST_KEY });
   const receiver = await startWebhookReceiver();
@@ -77,6 +82,8 @@ export default async function setup(project: TestProject) {
   await applyMigrations(databaseUrl, relay.port);
   project.provide('databaseUrl', databaseUrl);
   project.provide('dbRelayPort', String(relay.port));
+  project.provide('outageRelayPort', String(outageRelay.port));
+  project.provide('outageControlUrl', outageRelay.controlUrl);
   project.provide('openApiValidatorUrl', validator.url);
   project.provide('databaseKind', serverUrl ? 'server' : 'embedded');
   project.provide('stripeFakeUrl', stripe.url);
@@ -87,6 +94,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await teardown();
+    await outageRelay.close();
     await relay.close();
     await validator.close();
     await stripe.close();
