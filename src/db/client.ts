@@ -29,7 +29,7 @@ function routeThroughRelay(relayPort: string): void {
 /**
  * How long a request waits for a database connection before it gives up and answers 503: an unreachable host
  * (packets dropped, no refusal) would otherwise hold the request until the platform kills it. Covers opening the
- * WebSocket, Postgres' startup and authentication. Neon wakes a suspended compute in well under a second, so 5 s
+ * WebSocket, Postgres' startup and authentication. A suspended Neon compute typically wakes in under a second, so 5 s
  * leaves room for that and still answers promptly.
  */
 export const DB_CONNECT_TIMEOUT_MS = 5_000;
