@@ -33,6 +33,14 @@ function routeThroughRelay(relayPort: string): void {
   neonConfig.pipelineConnect = false;
 }
 
+/**
+ * How long a request waits for a database connection before it gives up and answers 503: an unreachable host
+ * (packets dropped, no refusal) would otherwise hold the request until the platform kills it. Covers opening the
+ * WebSocket, Postgres' startup and authentication. A suspended Neon compute typically wakes in under a second, so 5 s
+ * leaves room for that and still answers promptly.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 5_000;
+
 export interface DbHandle {
   db: Db;
   /** The connections behind `db` (tests count them). */
@@ -50,7 +58,7 @@ export function openDb(env: AppEnv): DbHandle {
     if (!env.DB_RELAY_PORT) throw new ApiError('INTERNAL', 'DB_RELAY_PORT is required for a loopback DATABASE_URL.');
     routeThroughRelay(env.DB_RELAY_PORT);
   }
-  const pool = new Pool({ connectionString: url, max: 5 });
+  const pool = new Pool({ connectionString: url, max: 5, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
   let closing = false;
   // A dropped idle connection must not crash the isolate; the next query reconnects. Sockets torn down by our own
   // close() report "connection lost" too: expected, not logged.

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, logDatabaseUnavailable } from './db-errors';
 
 /** Every error code the API can answer with, and the HTTP status it always carries. */
 export const ERROR_STATUS = {
@@ -56,6 +57,12 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} not found.`);
 
+/** The answer while the database cannot be reached (see db-errors.ts): a retry after a short wait can succeed. */
+export const databaseUnavailable = () =>
+  new ApiError('SERVICE_UNAVAILABLE', 'The database is not answering. Retry shortly.', {
+    headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+  });
+
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string; details?: ErrorDetail[] };
 }
@@ -75,6 +82,7 @@ export function toApiError(err: unknown): ApiError {
     if (err.status === 404) return new ApiError('NOT_FOUND', 'Not found.');
     if (err.status === 400) return new ApiError('VALIDATION_ERROR', err.message || 'Bad request.');
   }
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   return new ApiError('INTERNAL', 'Something went wrong on our side. Quote the request id if you contact support.');
 }
 
@@ -101,6 +109,7 @@ export function renderError(c: Context, thrown: unknown): Response {
   const err = toApiError(thrown);
   const requestId = (c.get('requestId') as string | undefined) ?? 'req_unknown';
   if (err.code === 'INTERNAL') logInternalError(requestId, thrown);
+  else if (err !== thrown && err.code === 'SERVICE_UNAVAILABLE') logDatabaseUnavailable(requestId, thrown);
   if (err.headers) for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   return c.json(errorBody(err, requestId), err.status);
 }

@@ -55,7 +55,7 @@ Two kinds of credential; send one per request.
 4. A verified professional accepts it (status in_progress) and submits the work (status submitted; result holds the text, deliverables every submission with attachments and data).
 5. Wait instead of polling: GET /api/v1/tasks/{id}/wait?until=submitted,completed,canceled,disputed&timeout=${input.waitDefaultSeconds} answers as soon as the task is in one of those statuses (at once if it already is), or after timeout seconds (1..${input.waitMaxSeconds}, default ${input.waitDefaultSeconds}), with the task object. Header X-Wait-Timed-Out: false when the status was reached, true when time ran out (call it again). Without until it answers on any change of status. GET /api/v1/tasks/{id} reads the task at any time.
 6. Review the result, then one of:
-   - POST /api/v1/tasks/{id}/approve { "rating"? (1..5), "review"? }: completed; the escrow is released to the professional (less the ${input.platformFeePercent}% platform fee).
+   - POST /api/v1/tasks/{id}/approve { "rating"? (1..5), "review"? }: completed; the escrow is released to the professional (less the ${input.platformFeePercent}% platform fee); a fixed-price task pays its budget_amount, and what was funded above it returns to your available_balance.
    - POST /api/v1/tasks/{id}/request-revision { "reason" }: back to in_progress; the professional submits again.
    - POST /api/v1/tasks/{id}/dispute { "reason" }: disputed; an admin resolves it by releasing or refunding the escrow.
    An open task nobody accepted can be withdrawn: POST /api/v1/tasks/{id}/cancel (escrow refunded).

@@ -31,7 +31,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   422: 'Idempotency-Key reused with another body (IDEMPOTENCY_MISMATCH)',
   429: 'Too many requests (RATE_LIMITED); see Retry-After',
-  503: 'Unavailable: the database is not answering or the service is not configured (SERVICE_UNAVAILABLE), or Stripe is not reachable (PAYMENTS_UNAVAILABLE)',
+  503: 'Unavailable (SERVICE_UNAVAILABLE: the database is not answering, with Retry-After, or the service is not configured; PAYMENTS_UNAVAILABLE: Stripe is not reachable)',
 };
 
 const RETRY_AFTER = {
@@ -56,7 +56,7 @@ export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
   return Object.fromEntries(
     [...new Set(all)].map((status) => {
       const response = json(ErrorSchema, STATUS_TEXT[status] ?? 'Internal error (INTERNAL)');
-      return [status, status === 429 ? { ...response, headers: RETRY_AFTER } : response];
+      return [status, status === 429 || status === 503 ? { ...response, headers: RETRY_AFTER } : response];
     }),
   );
 }

@@ -17,7 +17,7 @@ export const CreateCheckoutBody = z
     task_id: z.string().min(1).max(100).openapi({ example: 'task_xyz789AbCdEfGhIj' }),
     amount: usdAmount().openapi({
       example: 50,
-      description: 'US dollars to pay into escrow: at least 0.50, at least the budget_amount of a fixed-price task, at most 100000 per task.',
+      description: 'US dollars to pay into escrow: at least 0.50, at least the budget_amount of a fixed-price task (what is paid above it returns to your available balance on release), at most 100000 per task.',
     }),
     success_url: RedirectUrl(
       'https://agent.example/funded?session={CHECKOUT_SESSION_ID}',

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { ApiError } from '../../lib/errors';
+import { logDatabaseUnavailable } from '../../lib/db-errors';
+import { databaseUnavailable } from '../../lib/errors';
 import { errorResponses, json } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 
@@ -21,8 +22,8 @@ export function registerHealth(router: Router) {
     try {
       await c.var.db.execute(sql`select 1`);
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, message: `health: ${String(err)}` }));
-      throw new ApiError('SERVICE_UNAVAILABLE', 'The database is not answering.');
+      logDatabaseUnavailable(c.var.requestId, err);
+      throw databaseUnavailable();
     }
     return c.json({ status: 'ok' as const }, 200);
   });

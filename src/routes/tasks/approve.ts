@@ -18,7 +18,7 @@ function approveRoute(path: '/tasks/{id}/approve' | '/tasks/{id}/complete') {
     operationId: path.endsWith('/approve') ? 'approve_task' : 'complete_task',
     tags: ['Tasks'],
     summary: path.endsWith('/approve') ? 'Approve the result (owner)' : 'Approve the result (owner; alias of /approve)',
-    description: 'submitted -> completed; releases the escrow to the professional. Optionally rate the work 1..5 with a review.',
+    description: 'submitted -> completed; releases the escrow to the professional (a fixed-price task pays its budget; what was funded above it returns to your available balance). Optionally rate the work 1..5 with a review.',
     security: signedIn,
     middleware: [requireAuth('ai_client', 'client'), idempotency] as const,
     request: {

@@ -170,7 +170,7 @@ export const FundFromBalanceBody = z
   .strictObject({
     amount: usdAmount().openapi({
       example: 15,
-      description: "US dollars to move from your available balance into the task's escrow: at least the budget_amount of a fixed-price task, at most 100000 per task.",
+      description: "US dollars to move from your available balance into the task's escrow: at least the budget_amount of a fixed-price task (what is paid above it returns to your available balance on release), at most 100000 per task.",
     }),
   })
   .openapi('FundFromBalanceRequest', { example: { amount: 15 } });

@@ -9,7 +9,9 @@
  * Money enters an escrow two ways: a paid checkout (Stripe -> escrow, `fund:<cs_...>`) and the client's available
  * balance (available -> escrow, `balance_funding`). A refund returns each the way it came, one by one: a checkout
  * through a Stripe refund of that payment, a balance funding to the available balance (it never came from a card in
- * this task, so there is nothing at Stripe to refund). A release takes the whole escrow, whatever its sources.
+ * this task, so there is nothing at Stripe to refund). A release empties the escrow, whatever its sources: the
+ * professional is paid what the task pays, and what a fixed-price task holds above its budget goes to the client's
+ * available balance.
  *
  * Where the truth lives: the amount in escrow is the ledger account escrow:<task> and nothing else (the task's
  * `funding.escrow_amount` reads it). `tasks.funding_status` is the state the marketplace and accept filter on;
@@ -25,6 +27,7 @@ import { listTaskCheckouts, markCheckoutPaid, setFundingStatus, type CheckoutRow
 import type { TaskRow } from '../../db/queries/tasks';
 import { findUserById } from '../../db/queries/users';
 import type { AppEnv } from '../../env';
+import { usdText } from '../../lib/money';
 import {
   accountBalanceCents,
   availableAccount,
@@ -145,11 +148,22 @@ export function balanceFundings(db: Db | Tx, task: Pick<TaskRow, 'id' | 'clientI
 }
 
 /**
- * Approve, auto-approve, resolve-release: everything in escrow goes to the professional's available balance, less
- * the platform fee (`release:<task>`). If Stripe can pay them (payouts enabled on their connected account), it goes
- * on at once as a transfer (`transfer:<task>` in the ledger, `release:<task>` as Stripe's idempotency key).
- * Otherwise it waits in their available balance: enabling payouts sweeps it out (connect.ts), and so does
- * POST /api/v1/payments/payouts.
+ * What of a task's escrow the professional is paid for (before the fee). A fixed-price task pays its budget: a
+ * client may fund more than that (checkout and balance funding take at least the budget), and the extra is theirs.
+ * An hourly task pays the whole escrow: its budget is a rate, the hours are agreed between the two sides, and what
+ * the client put in escrow is what they chose to pay.
+ */
+export function payableCents(task: Pick<TaskRow, 'budgetType' | 'budgetCents'>, heldCents: number): number {
+  return task.budgetType === 'fixed' ? Math.min(heldCents, task.budgetCents) : heldCents;
+}
+
+/**
+ * Approve, auto-approve, resolve-release (`release:<task>`), one ledger transaction: the escrow is emptied; what the
+ * task pays (`payableCents`) goes to the professional's available balance, less the platform fee (charged on that,
+ * not on the extra); what a fixed-price task was funded above its budget goes back to the client's available balance.
+ * If Stripe can pay the professional (payouts enabled on their connected account), their earnings go on at once as a
+ * transfer (`transfer:<task>` in the ledger, `release:<task>` as Stripe's idempotency key). Otherwise they wait in
+ * their available balance: enabling payouts sweeps it out (connect.ts), and so does POST /api/v1/payments/payouts.
  */
 export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: AfterCommit): Promise<void> {
   if (!task.professionalId) throw new Error(`task ${task.id} has no professional to release its escrow to`);
@@ -157,17 +171,22 @@ export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: A
   if (held <= 0) return;
   const pro = await findUserById(tx, task.professionalId);
   if (!pro) throw new Error(`professional ${task.professionalId} of task ${task.id} does not exist`);
-  const fee = platformFeeCents(held, platformFeeBps(env));
-  const earned = held - fee;
+  const payable = payableCents(task, held);
+  const fee = platformFeeCents(payable, platformFeeBps(env));
+  const earned = payable - fee;
+  const returned = held - payable;
   const entries: LedgerEntryInput[] = [{ account: escrowAccount(task.id, task.clientId), amountCents: -held }];
   if (earned > 0) entries.push({ account: availableAccount(pro.id), amountCents: earned });
   if (fee > 0) entries.push({ account: PLATFORM_FEES, amountCents: fee });
+  if (returned > 0) entries.push({ account: availableAccount(task.clientId), amountCents: returned });
   const { posted } = await post(tx, {
     reference: `release:${task.id}`,
     kind: 'release',
     taskId: task.id,
     userId: pro.id,
-    memo: `Released to the professional; platform fee ${fee} cents`,
+    memo:
+      `Released to the professional; platform fee ${fee} cents` +
+      (returned > 0 ? `; ${usdText(returned)} funded above the budget returned to the client's available balance` : ''),
     entries,
   });
   if (!posted) return;

@@ -1,0 +1,56 @@
+/**
+ * Telling "the database cannot be reached" from every other failure, in one place: toApiError answers the first
+ * with 503 SERVICE_UNAVAILABLE (retry later) instead of 500 INTERNAL (our bug), whichever route or middleware met it.
+ *
+ * What an outage looks like from the Neon WebSocket driver (node-postgres inside): the WebSocket's own error event,
+ * passed on as is (an Event, not an Error); "Connection terminated ..." when an open connection drops (with
+ * "unexpectedly", or "due to connection timeout" when connecting took too long); "timeout expired" /
+ * "timeout exceeded when trying to connect"; a socket error code from a TCP stack; and Postgres itself refusing
+ * while it shuts down or starts up (SQLSTATE class 08, connection exception, and 57P01..57P03). drizzle wraps
+ * a failed query in an error whose `cause` is the driver's, so the whole cause chain is read.
+ */
+/** Seconds a client should wait before retrying: a restart or failover of the database takes a few. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** admin_shutdown, crash_shutdown, cannot_connect_now. */
+const SHUTDOWN_STATES = new Set(['57P01', '57P02', '57P03']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNREACHABLE =
+  /connection terminated|timeout expired|timeout exceeded when trying to connect|websocket|network connection lost|connection refused|connection reset|is not queryable/i;
+
+function isUnreachable(err: unknown): boolean {
+  // The driver emits the socket's error event itself; nothing else here throws an Event.
+  if (typeof Event !== 'undefined' && err instanceof Event) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('08') || SHUTDOWN_STATES.has(code) || SOCKET_CODES.has(code))) return true;
+  return err instanceof Error && UNREACHABLE.test(err.message);
+}
+
+/** True when `thrown`, or anything in its cause chain, says the database is unreachable. */
+export function isDatabaseUnavailable(thrown: unknown): boolean {
+  let err = thrown;
+  for (let depth = 0; depth < 5 && err !== undefined && err !== null; depth++) {
+    if (isUnreachable(err)) return true;
+    err = (err as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The driver's own words, from the innermost cause (drizzle's message is only the query that failed). */
+function rootCause(thrown: unknown): string {
+  let err = thrown;
+  for (let depth = 0; depth < 5; depth++) {
+    const cause = (err as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null) break;
+    err = cause;
+  }
+  if (err instanceof Error) return err.message;
+  if (typeof ErrorEvent !== 'undefined' && err instanceof ErrorEvent) return `WebSocket error: ${err.message}`;
+  return String(err);
+}
+
+/** One line per request that met an outage, under the request id the caller was given with its 503. */
+export function logDatabaseUnavailable(requestId: string, thrown: unknown): void {
+  console.error(JSON.stringify({ level: 'error', request_id: requestId, message: `database unavailable: ${rootCause(thrown)}` }));
+}
