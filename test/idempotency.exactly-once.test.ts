@@ -47,9 +47,10 @@ afterAll(async () => {
 describe('the same parameters, however they are spelled', () => {
   it('keys in another order and 15.00 for 15 replay the first answer', async () => {
     const owner = await quickAccount();
-    const first = await post('/api/v1/tasks', owner.token, seedTaskBody({ budget_amount: 15 }), 'spelled');
+    const body = seedTaskBody({ budget_amount: 15 });
+    const first = await post('/api/v1/tasks', owner.token, body, 'spelled');
     expect(first.status).toBe(201);
-    const { title, description, ...rest } = seedTaskBody({ budget_amount: 15 });
+    const { title, description, ...rest } = body;
     const reordered = JSON.stringify({ ...rest, description, title }).replace('"budget_amount":15', '"budget_amount":15.00');
     expect(reordered).toContain('15.00');
     const again = await post('/api/v1/tasks', owner.token, `  ${reordered}\n`, 'spelled', true);
@@ -61,8 +62,9 @@ describe('the same parameters, however they are spelled', () => {
 
   it('a changed value is still another request: 422', async () => {
     const owner = await quickAccount();
-    expect((await post('/api/v1/tasks', owner.token, seedTaskBody({ budget_amount: 15 }), 'changed')).status).toBe(201);
-    const other = await post('/api/v1/tasks', owner.token, seedTaskBody({ budget_amount: 15.01 }), 'changed');
+    const body = seedTaskBody({ budget_amount: 15 });
+    expect((await post('/api/v1/tasks', owner.token, body, 'changed')).status).toBe(201);
+    const other = await post('/api/v1/tasks', owner.token, { ...body, budget_amount: 15.01 }, 'changed');
     expect(other.status).toBe(422);
     expect(await tasksOf(owner.id)).toHaveLength(1);
   });
