@@ -11,7 +11,7 @@ import type { Caller } from '../context';
 import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { errorBody, logInternalError, toApiError } from '../lib/errors';
-import { validationError } from '../lib/router';
+import { unstorableText, validationError } from '../lib/router';
 import { requireRole } from '../middleware/auth';
 
 /** What a tool may use from the request: nothing else of HTTP reaches it. */
@@ -91,6 +91,9 @@ export async function callTool(tool: ToolDefinition, ctx: ToolContext, args: unk
     requireRole(ctx.caller, tool.roles);
     const parsed = tool.input.safeParse(args ?? {});
     if (!parsed.success) throw validationError('arguments', parsed.error.issues);
+    // The same refusal as the routes' hook: text the database cannot store is the caller's 400, by argument.
+    const unstorable = unstorableText(parsed.data);
+    if (unstorable.length > 0) throw validationError('arguments', unstorable);
     const { result, summary } = await tool.run(ctx, parsed.data);
     return { content: [{ type: 'text', text: summary }], structuredContent: result as Record<string, unknown> };
   } catch (thrown) {
