@@ -4,7 +4,7 @@
  */
 import { toCents } from '../../lib/money';
 import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../routes/payments/schemas';
-import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from '../../routes/tasks/schemas';
+import { FundFromBalanceBody, TaskId, TaskSchema, toTaskDto } from '../../routes/tasks/schemas';
 import { fundFromBalance } from '../../services/payments/balance';
 import { createCheckout } from '../../services/payments/checkout';
 import { defineTool } from '../tool';
@@ -47,7 +47,7 @@ export const fundTaskFromBalanceTool = defineTool({
     'Same rules as fund_task (at least the budget_amount of a fixed-price task; spending limits apply). Fails with INSUFFICIENT_BALANCE when the balance is short. ' +
     'If the task is later canceled, the amount returns to your available balance. Returns the task, funded.',
   roles: ['ai_client', 'client'],
-  input: FundFromBalanceBody.safeExtend({ task_id: TaskIdParam.shape.id.meta({ description: 'The task id (task_...).' }) }),
+  input: FundFromBalanceBody.safeExtend({ task_id: TaskId.meta({ description: 'The task id (task_...).' }) }),
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(ctx, args) {
