@@ -75,7 +75,30 @@ export function toApiError(err: unknown): ApiError {
     if (err.status === 404) return new ApiError('NOT_FOUND', 'Not found.');
     if (err.status === 400) return new ApiError('VALIDATION_ERROR', err.message || 'Bad request.');
   }
+  const state = sqlState(err);
+  if (state && INPUT_SQLSTATES.has(state)) {
+    // Logged: each one is a field validation should have named.
+    console.warn(JSON.stringify({ level: 'warn', message: `database refused a value (SQLSTATE ${state})`, error: String(err) }));
+    return new ApiError('VALIDATION_ERROR', 'The request holds a value the database cannot store (for example a NUL character or a number out of range).');
+  }
   return new ApiError('INTERNAL', 'Something went wrong on our side. Quote the request id if you contact support.');
+}
+
+/**
+ * Postgres' data exceptions caused by a value sent, not by our SQL: invalid byte sequence (22021, a NUL in text),
+ * unsupported Unicode escape (22P05, \u0000 in jsonb), invalid text representation (22P02), numeric value out of
+ * range (22003), string too long (22001), datetime field overflow (22008). Validation refuses these first; this is
+ * the backstop, so a field it missed is a 400, not a 500.
+ */
+const INPUT_SQLSTATES = new Set(['22021', '22P05', '22P02', '22003', '22001', '22008']);
+
+/** The SQLSTATE of a database error: on the error itself (the driver's) or on its cause (Drizzle wraps query errors). */
+function sqlState(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 export function errorBody(err: ApiError, requestId: string): ErrorBody {
