@@ -396,9 +396,13 @@ async function fixtures(): Promise<Fixtures> {
   };
 }
 
-/** Webhook URLs in generated bodies point at the suite's receiver, so deliveries never leave the machine. */
-function keepDeliveriesLocal(spec: Spec, webhookUrl: string): Spec {
+/**
+ * Keeps the run to itself: webhook URLs in generated bodies point at the suite's receiver, so deliveries never leave
+ * the machine, and the documents' example email becomes one only this request uses, so no other test finds it taken.
+ */
+function keepToItself(spec: Spec, webhookUrl: string, n: number): Spec {
   if (spec.body?.includes('https://agent.example.com/hooks')) spec.body = spec.body.replaceAll(/https:\/\/agent\.example\.com\/hooks[^"]*/g, webhookUrl);
+  if (spec.body?.includes('agent@example.com')) spec.body = spec.body.replaceAll('agent@example.com', `fuzz-${n}@example.test`);
   return spec;
 }
 
@@ -418,7 +422,7 @@ describe('fuzzing the OpenAPI document', () => {
       const count = i === operations.length - 1 ? TOTAL - specs.length : Math.round((TOTAL * weights[i]!) / weightSum);
       for (let n = 0; n < count; n++) {
         const spec = op === 'POST /mcp' ? buildMcpSpec(doc, fx, rng) : buildSpec(doc, op, path, method, operation, fx, rng);
-        specs.push(keepDeliveriesLocal(spec, fx.webhookUrl));
+        specs.push(keepToItself(spec, fx.webhookUrl, specs.length));
       }
     });
     // Interleaved, so the concurrent requests are of different operations, as in production.
