@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { base64url, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema';
-import { JWT_AUDIENCE, JWT_ISSUER, signingKeys } from '../src/services/tokens';
+import { CLOCK_SKEW_SECONDS, JWT_AUDIENCE, JWT_ISSUER, signingKeys } from '../src/services/tokens';
 import { call, env, type ApiResponse } from './support/api';
 import { newAccount } from './support/accounts';
 import { withDb } from './support/db';
@@ -72,6 +72,14 @@ describe('access tokens', () => {
     expect(res.body.id).toBe(account.id);
   });
 
+  it(`accepts a token issued up to ${CLOCK_SKEW_SECONDS} s ahead of our clock, and one living exactly JWT_TTL_SECONDS`, async () => {
+    const account = await newAccount();
+    const ahead = now() + CLOCK_SKEW_SECONDS - 5;
+    expect((await call('/auth/me', { token: await forge({ sub: account.id, iat: ahead, exp: ahead + 600 }) })).status).toBe(200);
+    expect((await call('/auth/me', { token: await forge({ sub: account.id, iat: now(), exp: now() + 3600 }) })).status).toBe(200);
+    expect((await call('/auth/me', { token: await forge({ sub: account.id, iat: now(), exp: now() + 600 }), env: { JWT_TTL_SECONDS: '600' } })).status).toBe(200);
+  });
+
   describe('/auth/me answers 401 in the error shape for', () => {
     it('no credentials', async () => expect401(await call('/auth/me')));
     it('a garbage token', async () => expect401(await call('/auth/me', { token: 'not-a-jwt' })));
@@ -114,6 +122,18 @@ describe('access tokens', () => {
     it('a token from another issuer', async () => {
       const account = await newAccount();
       await expect401(await call('/auth/me', { token: await forge({ sub: account.id, iss: 'https://evil.example' }) }));
+    });
+    it(`a token issued more than ${CLOCK_SKEW_SECONDS} s in the future`, async () => {
+      const account = await newAccount();
+      const iat = now() + CLOCK_SKEW_SECONDS + 30;
+      await expect401(await call('/auth/me', { token: await forge({ sub: account.id, iat, exp: iat + 600 }) }));
+    });
+    it('a token living longer than JWT_TTL_SECONDS', async () => {
+      const account = await newAccount();
+      await expect401(await call('/auth/me', { token: await forge({ sub: account.id, iat: now(), exp: now() + 3601 }) }));
+      // A lifetime is checked against the configured TTL, so lowering it retires longer-lived tokens at once.
+      const hour = await forge({ sub: account.id, iat: now(), exp: now() + 3600 });
+      await expect401(await call('/auth/me', { token: hour, env: { JWT_TTL_SECONDS: '600' } }));
     });
     it('a valid token whose account no longer exists', async () => {
       const account = await newAccount();

@@ -27,24 +27,41 @@ function isUnreachable(err: unknown): boolean {
   return err instanceof Error && UNREACHABLE.test(err.message);
 }
 
-/** True when `thrown`, or anything in its cause chain, says the database is unreachable. */
-export function isDatabaseUnavailable(thrown: unknown): boolean {
+/** `thrown` and the errors it wraps, outermost first (drizzle wraps a failed query around the driver's error). */
+function* causeChain(thrown: unknown): Generator<unknown> {
   let err = thrown;
   for (let depth = 0; depth < 5 && err !== undefined && err !== null; depth++) {
-    if (isUnreachable(err)) return true;
+    yield err;
     err = (err as { cause?: unknown }).cause;
   }
+}
+
+/** True when `thrown`, or anything in its cause chain, says the database is unreachable. */
+export function isDatabaseUnavailable(thrown: unknown): boolean {
+  for (const err of causeChain(thrown)) if (isUnreachable(err)) return true;
   return false;
+}
+
+/**
+ * Postgres' data exceptions caused by a value sent, not by our SQL: invalid byte sequence (22021, a NUL in text),
+ * unsupported Unicode escape (22P05, \u0000 in jsonb), invalid text representation (22P02), numeric value out of
+ * range (22003), string too long (22001), datetime field overflow (22008). Validation refuses these first; this is
+ * the backstop, so a field it missed is a 400, not a 500.
+ */
+const INPUT_SQLSTATES = new Set(['22021', '22P05', '22P02', '22003', '22001', '22008']);
+
+/** The SQLSTATE when `thrown` is Postgres refusing a value the request sent, else undefined. */
+export function refusedValueState(thrown: unknown): string | undefined {
+  for (const err of causeChain(thrown)) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && INPUT_SQLSTATES.has(code)) return code;
+  }
+  return undefined;
 }
 
 /** The driver's own words, from the innermost cause (drizzle's message is only the query that failed). */
 function rootCause(thrown: unknown): string {
-  let err = thrown;
-  for (let depth = 0; depth < 5; depth++) {
-    const cause = (err as { cause?: unknown } | null)?.cause;
-    if (cause === undefined || cause === null) break;
-    err = cause;
-  }
+  const err = [...causeChain(thrown)].pop();
   if (err instanceof Error) return err.message;
   if (typeof ErrorEvent !== 'undefined' && err instanceof ErrorEvent) return `WebSocket error: ${err.message}`;
   return String(err);

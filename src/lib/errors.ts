@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, logDatabaseUnavailable } from './db-errors';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, logDatabaseUnavailable, refusedValueState } from './db-errors';
 
 /** Every error code the API can answer with, and the HTTP status it always carries. */
 export const ERROR_STATUS = {
@@ -83,6 +83,12 @@ export function toApiError(err: unknown): ApiError {
     if (err.status === 400) return new ApiError('VALIDATION_ERROR', err.message || 'Bad request.');
   }
   if (isDatabaseUnavailable(err)) return databaseUnavailable();
+  const state = refusedValueState(err);
+  if (state) {
+    // Logged: each one is a field validation should have named.
+    console.warn(JSON.stringify({ level: 'warn', message: `database refused a value (SQLSTATE ${state})`, error: String(err) }));
+    return new ApiError('VALIDATION_ERROR', 'The request holds a value the database cannot store (for example a NUL character or a number out of range).');
+  }
   return new ApiError('INTERNAL', 'Something went wrong on our side. Quote the request id if you contact support.');
 }
 

@@ -63,3 +63,15 @@ export function errorResponses(...statuses: (keyof typeof STATUS_TEXT)[]) {
 
 /** Security requirement for routes that take a JWT or an API key. */
 export const signedIn: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
+
+/**
+ * A resource id in the path: the prefix, `_`, and letters and digits (issued ids have 16; up to 64 are accepted).
+ * Anything else names nothing, so the validation hook answers it as the route's 404 with `message` (the same words
+ * as for an unknown id), before any query: no NUL, overlong or odd text reaches the database as an id.
+ */
+export function pathId(name: string, prefix: string, message: string, example: string) {
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}_[0-9A-Za-z]{1,64}$`), message)
+    .openapi({ param: { name, in: 'path' }, example });
+}

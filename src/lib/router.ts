@@ -41,10 +41,41 @@ export function validationError(target: string, issues: readonly Issue[]): ApiEr
   return new ApiError('VALIDATION_ERROR', `Invalid ${PART_NAMES[target] ?? target}: check ${fields}.`, { details });
 }
 
-/** The one validation hook: every request schema failure becomes a 400 VALIDATION_ERROR naming the fields. */
+// With the u flag a surrogate pair reads as one code point, so only an unpaired half matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Strings Postgres cannot store, wherever they sit in a validated value (keys included): a NUL character (text
+ * and jsonb refuse U+0000) or an unpaired UTF-16 surrogate (not Unicode; jsonb refuses it, text would get U+FFFD in
+ * its place). Checked on what the schemas let through, so no field, however it is typed (`data` takes any JSON),
+ * carries one to the database.
+ */
+export function unstorableText(value: unknown, path: PropertyKey[] = []): Issue[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return [{ code: 'custom', path, message: 'Must not contain NUL characters (U+0000).' }];
+    if (LONE_SURROGATE.test(value)) return [{ code: 'custom', path, message: 'Must be valid Unicode text (no unpaired surrogates).' }];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableText(item, [...path, index]));
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...unstorableText(key, [...path, key]).map((issue) => ({ ...issue, message: `Key: ${issue.message}` })),
+      ...unstorableText(item, [...path, key]),
+    ]);
+  }
+  return [];
+}
+
+/**
+ * The one validation hook: every request schema failure becomes a 400 VALIDATION_ERROR naming the fields, and so
+ * does text the database cannot store in a value that passed. Path parameters are ids: one that fails its schema
+ * names nothing, so it is the route's 404 (the id schema's message, e.g. "Task not found."), as for an unknown id.
+ */
 export const validationHook: Hook<unknown, AppBindings, string, unknown> = (result) => {
-  if (result.success) return;
-  throw validationError(result.target, result.error.issues as readonly Issue[]);
+  const issues = result.success ? unstorableText(result.data) : (result.error.issues as readonly Issue[]);
+  if (issues.length === 0) return;
+  if (result.target === 'param') throw new ApiError('NOT_FOUND', result.success ? 'Not found.' : (issues[0]?.message ?? 'Not found.'));
+  throw validationError(result.target, issues);
 };
 
 export function createRouter() {

@@ -11,6 +11,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js';
+import { ApiError } from '../lib/errors';
 import { callTool, listEntry, type ToolContext } from './tool';
 import { TOOLS } from './tools';
 
@@ -51,9 +52,27 @@ export async function handleMcpRequest(request: Request, ctx: ToolContext): Prom
   const server = createServer(ctx);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
+  let response: Response;
   try {
-    return await transport.handleRequest(request);
+    response = await transport.handleRequest(request);
   } finally {
     await server.close();
   }
+  if (response.status >= 400 && response.status < 500) throw await transportRefusal(response);
+  return response;
+}
+
+/** Which part of the request each of the transport's refusals is about. */
+const REFUSED_PART: Record<number, string> = { 406: 'Accept', 415: 'Content-Type' };
+
+/**
+ * The transport refuses what it cannot take (not a JSON-RPC message, a wrong Accept or Content-Type) with a 4xx
+ * and a JSON-RPC error body. The MCP spec leaves that body open, and this API's errors have one shape, so the
+ * refusal becomes the 400 every other malformed request gets, with the transport's words.
+ */
+async function transportRefusal(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+  const said = typeof body?.error?.message === 'string' ? body.error.message : 'Not a valid MCP request.';
+  const path = REFUSED_PART[response.status] ?? '(body)';
+  return new ApiError(response.status === 415 ? 'INVALID_JSON' : 'VALIDATION_ERROR', `MCP: ${said}`, { details: [{ path, message: said }] });
 }

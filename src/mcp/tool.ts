@@ -11,7 +11,7 @@ import type { Caller } from '../context';
 import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError, errorBody, logInternalError, toApiError } from '../lib/errors';
-import { validationError } from '../lib/router';
+import { unstorableText, validationError } from '../lib/router';
 import { requireRole } from '../middleware/auth';
 import { answerOnce, MAX_KEY_LENGTH, requestFingerprint } from '../services/idempotency';
 
@@ -164,6 +164,9 @@ export async function callTool(tool: ToolDefinition, ctx: ToolContext, args: unk
     requireRole(ctx.caller, tool.roles);
     const parsed = argumentsOf(tool).safeParse(args ?? {});
     if (!parsed.success) throw validationError('arguments', parsed.error.issues);
+    // The same refusal as the routes' hook: text the database cannot store is the caller's 400, by argument.
+    const unstorable = unstorableText(parsed.data);
+    if (unstorable.length > 0) throw validationError('arguments', unstorable);
     const { idempotency_key: key, ...toolArgs } = parsed.data as Record<string, unknown> & { idempotency_key?: string };
     const executed = typeof key === 'string' ? await executeOnce(tool, ctx, key, toolArgs) : await execute(tool, ctx, toolArgs);
     return executed.result;

@@ -1,6 +1,7 @@
 /**
  * Access tokens: HS256 JWTs made and checked with jose. The algorithm is pinned, `iss`/`aud`/`sub`/`iat`/`exp`
- * are set and checked, and `kid` names the signing key: JWT_SIGNING_KEYS is a JSON list whose first key signs
+ * are set and checked (`iat` no later than now + 60 s of clock skew, `exp - iat` within JWT_TTL_SECONDS), and `kid`
+ * names the signing key: JWT_SIGNING_KEYS is a JSON list whose first key signs
  * and every key verifies, so a new key can be put first while tokens signed by the previous one stay valid.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -12,6 +13,11 @@ export const JWT_ALGORITHM = 'HS256';
 export const JWT_ISSUER = 'https://api.gohirehumans.com';
 export const JWT_AUDIENCE = 'gohirehumans-api';
 const DEFAULT_TTL_SECONDS = 3600;
+/**
+ * How far a token's `iat` may be ahead of this machine's clock: clocks of the isolates that sign and check differ
+ * by a little, never by minutes. A token "issued" later than that was not issued by us.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
 
 interface SigningKey {
   kid: string;
@@ -88,6 +94,11 @@ export async function verifyAccessToken(env: AppEnv, token: string): Promise<str
         requiredClaims: ['sub', 'iat', 'exp'],
       },
     );
+    // jose checks that iat is a number and exp is ahead, not that either is plausible: a token issued in the future,
+    // or living longer than we issue them for, was made with a leaked key (or a bug), not by issueAccessToken.
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iat! > now + CLOCK_SKEW_SECONDS) throw new Error('iat is in the future');
+    if (payload.exp! - payload.iat! > tokenTtlSeconds(env)) throw new Error('lifetime beyond JWT_TTL_SECONDS');
     return payload.sub!;
   } catch {
     throw new ApiError('UNAUTHORIZED', 'The access token is invalid or expired. Log in again.');

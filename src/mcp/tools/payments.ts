@@ -4,7 +4,7 @@
  */
 import { toCents } from '../../lib/money';
 import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../routes/payments/schemas';
-import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from '../../routes/tasks/schemas';
+import { FundFromBalanceBody, TaskId, TaskSchema, toTaskDto } from '../../routes/tasks/schemas';
 import { fundFromBalance } from '../../services/payments/balance';
 import { createCheckout } from '../../services/payments/checkout';
 import { defineTool } from '../tool';
@@ -49,7 +49,7 @@ export const fundTaskFromBalanceTool = defineTool({
     'If the task is later canceled, the amount returns to your available balance. Returns the task, funded.',
   roles: ['ai_client', 'client'],
   operation: 'POST /api/v1/tasks/{id}/fund-from-balance',
-  input: FundFromBalanceBody.safeExtend({ task_id: TaskIdParam.shape.id.meta({ description: 'The task id (task_...).' }) }),
+  input: FundFromBalanceBody.safeExtend({ task_id: TaskId.meta({ description: 'The task id (task_...).' }) }),
   output: TaskSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(ctx, args) {

@@ -7,7 +7,7 @@ import {
   CreateTaskBody,
   ReasonBody,
   Status,
-  TaskIdParam,
+  TaskId,
   TaskListQuery,
   TaskPageSchema,
   TaskSchema,
@@ -23,7 +23,7 @@ import { defineTool, type ToolContext } from '../tool';
 
 const CLIENTS: ['ai_client', 'client'] = ['ai_client', 'client'];
 
-const taskId = TaskIdParam.shape.id.meta({ description: 'The task id (task_...), as create_task or list_tasks returned it.' });
+const taskId = TaskId.meta({ description: 'The task id (task_...), as create_task or list_tasks returned it.' });
 const TaskRef = z.strictObject({ task_id: taskId });
 
 const dto = (_ctx: ToolContext, view: TaskView): TaskDto => toTaskDto(view);

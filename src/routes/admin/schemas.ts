@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
+import { pathId } from '../../lib/openapi';
 import { centsToUsd, usdAmount } from '../../lib/money';
 import { iso } from '../../lib/time';
 import type { BalanceReturn } from '../../services/payments/balance';
 import type { ProfessionalProfile } from '../../services/professionals';
 
-export const UserIdParam = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'usr_pro456AbCdEfGhIj' }),
-});
+/** The two admin routes on users answer an unknown id in their own words, so a malformed one gets the same. */
+export const ProfessionalIdParam = z.object({ id: pathId('id', 'usr', 'Professional not found.', 'usr_pro456AbCdEfGhIj') });
+export const UserIdParam = z.object({ id: pathId('id', 'usr', 'User not found.', 'usr_abc123AbCdEfGhIj') });
 
 export const VerifyBody = z
   .strictObject({

@@ -4,7 +4,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { setVerification } from '../../services/professionals';
-import { ProfessionalSchema, toProfessionalDto, UserIdParam, VerifyBody } from './schemas';
+import { ProfessionalIdParam, ProfessionalSchema, toProfessionalDto, VerifyBody } from './schemas';
 
 const route = createRoute({
   method: 'post',
@@ -16,7 +16,7 @@ const route = createRoute({
   security: signedIn,
   middleware: [requireAuth('admin'), idempotency] as const,
   request: {
-    params: UserIdParam,
+    params: ProfessionalIdParam,
     headers: IdempotencyKeyHeader,
     body: { required: false, content: { 'application/json': { schema: VerifyBody } } },
   },

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { pathId } from '../../lib/openapi';
 import type { ApiKeyRow } from '../../db/queries/api-keys';
 import { centsToUsd, usdAmount } from '../../lib/money';
 import { pageSchema } from '../../lib/pagination';
@@ -76,9 +77,7 @@ export const CreatedApiKeySchema = z
 
 export const ApiKeyListSchema = pageSchema(ApiKeySchema, 'ApiKeyList');
 
-export const ApiKeyIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'key_7Hq2LmN9pX4rT1vB' }),
-});
+export const ApiKeyIdParam = z.object({ id: pathId('id', 'key', 'API key not found.', 'key_7Hq2LmN9pX4rT1vB') });
 
 export function toApiKey(row: ApiKeyRow): z.infer<typeof ApiKeySchema> {
   return {

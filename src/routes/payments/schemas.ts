@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { pathId } from '../../lib/openapi';
 import type { CheckoutRow } from '../../db/queries/checkouts';
 import { CHECKOUT_STATUSES } from '../../db/schema';
 import { centsToUsd, usdAmount } from '../../lib/money';
@@ -75,9 +76,7 @@ export function toCheckoutDto(checkout: CheckoutRow): z.infer<typeof CheckoutSch
 }
 
 /** Any text: an id that is malformed is as unknown as one that does not exist (404, never 400). */
-export const CheckoutIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'chk_7Hq2LmN9pXs4TvWa' }),
-});
+export const CheckoutIdParam = z.object({ id: pathId('id', 'chk', 'Checkout not found.', 'chk_7Hq2LmN9pXs4TvWa') });
 
 export const BalanceSchema = z
   .object({

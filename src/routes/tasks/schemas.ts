@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { pathId } from '../../lib/openapi';
 import type { TaskEventRow } from '../../db/queries/task-history';
 import type { TaskView } from '../../db/queries/tasks';
 import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
@@ -17,9 +18,10 @@ export const Status = z.enum(TASK_STATUSES);
 const LocationType = z.enum(['remote', 'local']);
 const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
 
-export const TaskIdParam = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'task_xyz789AbCdEfGhIj' }),
-});
+export const TaskIdParam = z.object({ id: pathId('id', 'task', 'Task not found.', 'task_xyz789AbCdEfGhIj') });
+
+/** A task id in a body or tool arguments: an unknown or malformed one is the service's 404, as in the path. */
+export const TaskId = z.string().min(1).max(100).openapi({ example: 'task_xyz789AbCdEfGhIj' });
 
 const isLocal = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'local';
 const isRemote = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'remote';

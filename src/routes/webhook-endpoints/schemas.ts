@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { pathId } from '../../lib/openapi';
 import type { AttemptListRow } from '../../db/queries/webhook-deliveries';
 import { attemptId } from '../../services/webhooks/attempt-pages';
 import type { Redelivery } from '../../services/webhooks/deliveries';
@@ -107,9 +108,7 @@ export const RollSecretBody = z
 
 export const WebhookEndpointListSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
 
-export const WebhookEndpointIdParam = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'whe_4Rk8sQ1mZ7pL2xVb' }),
-});
+export const WebhookEndpointIdParam = z.object({ id: pathId('id', 'whe', 'Webhook endpoint not found.', 'whe_4Rk8sQ1mZ7pL2xVb') });
 
 export const DeliveryAttemptSchema = z
   .object({
@@ -156,7 +155,7 @@ export function previousSecretExpiresAt(row: Pick<WebhookEndpointRow, 'previousS
 }
 
 export const DeliveryIdParam = WebhookEndpointIdParam.extend({
-  delivery_id: z.string().min(1).max(100).openapi({ param: { name: 'delivery_id', in: 'path' }, example: 'del_2Hq7LmN9pX4rT1vB' }),
+  delivery_id: pathId('delivery_id', 'del', 'Webhook delivery not found.', 'del_2Hq7LmN9pX4rT1vB'),
 });
 
 export const RedeliverySchema = z

@@ -16,10 +16,12 @@
  * A handler whose prerequisite is missing may throw to have Stripe redeliver later; one that finds nothing of ours
  * answers "ignored".
  */
+import { z } from '@hono/zod-openapi';
 import type { Db, Tx } from '../../db/client';
 import { claimStripeEvent, findStripeEvent, setStripeEventOutcome } from '../../db/queries/stripe-events';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../lib/errors';
+import { unstorableText, validationError } from '../../lib/router';
 import { AfterCommitWork, type AfterCommit } from './after-commit';
 import { onAsyncPaymentFailed, onAsyncPaymentSucceeded, onCheckoutCompleted, onCheckoutExpired, lookUpCharge } from './checkout-events';
 import { webhookSecrets } from './config';
@@ -89,15 +91,40 @@ export async function verifyStripeEvent(env: AppEnv, payload: string, signature:
   if (!signature) throw signatureError('Missing Stripe-Signature header.');
   let stale = false;
   for (const secret of webhookSecrets(env)) {
+    let event: Stripe.Event;
     try {
-      return await Stripe.webhooks.constructEventAsync(payload, signature, secret, undefined, Stripe.createSubtleCryptoProvider());
+      event = await Stripe.webhooks.constructEventAsync(payload, signature, secret, undefined, Stripe.createSubtleCryptoProvider());
     } catch (err) {
       if (err instanceof SyntaxError) throw new ApiError('INVALID_JSON', 'The event body is not valid JSON.');
       if (err instanceof Error && /tolerance/i.test(err.message)) stale = true;
+      continue;
     }
+    return checkedEnvelope(event);
   }
   if (stale) throw signatureError('The Stripe-Signature timestamp is outside the tolerance window.');
   throw signatureError('The Stripe-Signature does not match this payload.');
+}
+
+/**
+ * The fields processing stores and dispatches on, checked once the signature holds: a signed body is still input,
+ * and one without an id, a type, a time or an object would otherwise fail deep in a handler as a 500 that Stripe
+ * redelivers for days. Stripe's own events always pass.
+ */
+const EventEnvelope = z.looseObject({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  created: z.number().int().nonnegative().max(253_402_300_799),
+  account: z.string().max(255).nullish(),
+  data: z.looseObject({ object: z.looseObject({ id: z.string().max(255).optional() }) }),
+});
+
+function checkedEnvelope(event: Stripe.Event): Stripe.Event {
+  const parsed = EventEnvelope.safeParse(event);
+  const issues = parsed.success
+    ? unstorableText({ id: event.id, type: event.type, account: event.account, data: { object: { id: parsed.data.data.object.id } } })
+    : parsed.error.issues;
+  if (issues.length > 0) throw validationError('json', issues);
+  return event;
 }
 
 export interface ProcessedEvent {
