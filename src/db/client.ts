@@ -4,16 +4,17 @@ import { drizzle, type NeonQueryResultHKT } from 'drizzle-orm/neon-serverless';
 import type { PgDatabase, PgTransaction } from 'drizzle-orm/pg-core';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
-import * as schema from './schema';
 
-type Relations = ExtractTablesWithRelations<typeof schema>;
 /**
  * What services and queries run on: the database, or a transaction standing in for it (a request that carries an
- * Idempotency-Key runs whole inside one, so a service's own `transaction` becomes a savepoint of it).
+ * Idempotency-Key runs whole inside one, so a service's own `transaction` becomes a savepoint of it). Queries use
+ * the query builder on the tables of ./schema, never drizzle's relational API: without a schema handed to
+ * drizzle(), building the handle each request costs under a microsecond instead of about 0.25 ms.
  */
-export type Db = PgDatabase<NeonQueryResultHKT, typeof schema, Relations>;
+type NoSchema = Record<string, never>;
+export type Db = PgDatabase<NeonQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
 /** A transaction handle, for code that must run inside one. */
-export type Tx = PgTransaction<NeonQueryResultHKT, typeof schema, Relations>;
+export type Tx = PgTransaction<NeonQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -66,7 +67,7 @@ export function openDb(env: AppEnv): DbHandle {
     if (!closing) console.error(JSON.stringify({ level: 'error', message: `db pool: ${err.message}` }));
   });
   return {
-    db: drizzle({ client: pool, schema }),
+    db: drizzle({ client: pool }),
     pool,
     close: () => {
       closing = true;

@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import * as schema from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { createAdmin } from '../services/admins';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-server';
@@ -49,7 +48,7 @@ async function main() {
     }
     const pool = nodePool(url!, relayPort);
     try {
-      const db = drizzle({ client: pool, schema });
+      const db = drizzle({ client: pool });
       const { user, outcome } = await createAdmin(db, { email: values.email, password, fullName: values.name, promote: values.promote });
       const where = dev ? 'the running dev database' : embedded ? 'the embedded database (.data/postgres)' : new URL(url!).host;
       console.log(`admin ${outcome}: ${user.email} (${user.id}) in ${where}`);

@@ -10,7 +10,6 @@
  * production. Not part of the test suite: figures depend on the machine. Drops the scratch database unless --keep.
  */
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import * as schema from '../db/schema';
 import type { Db } from '../db/client';
 import { checkLedgerIntegrity } from '../db/queries/ledger';
 import { accountBalanceCents, availableAccount, escrowAccount, PLATFORM_FEES, platformFeeCents, post, STRIPE_EXTERNAL } from '../services/ledger';
@@ -55,7 +54,7 @@ interface Figures {
 /** C workers, each funding and releasing its own client's tasks for `SECONDS`; task numbers start after `first`. */
 async function level(url: string, relayPort: number, concurrency: number, first: number): Promise<Figures> {
   const pool = nodePool(url, relayPort, concurrency);
-  const db: Db = drizzle({ client: pool, schema });
+  const db: Db = drizzle({ client: pool });
   const latencies: number[] = [];
   let next = first;
   let failures = 0;
@@ -129,7 +128,7 @@ async function main() {
       results.push(figures);
     }
 
-    const db: Db = drizzle({ client: pool, schema });
+    const db: Db = drizzle({ client: pool });
     const integrity = await checkLedgerIntegrity(db);
     const external = await accountBalanceCents(db, STRIPE_EXTERNAL);
     const fees = await accountBalanceCents(db, PLATFORM_FEES);

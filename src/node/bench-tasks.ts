@@ -6,7 +6,6 @@
  * test suite: figures depend on the machine. Drops the scratch database unless --keep.
  */
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import * as schema from '../db/schema';
 import { findTaskView, taskCountQuery, taskPageQuery, type TaskFilters, type TaskScope } from '../db/queries/tasks';
 import { withBenchDatabase } from './bench-database';
 
@@ -119,7 +118,7 @@ async function main() {
     const version = await pool.query('select version()');
     console.log(String(version.rows[0].version).split(' on ')[0]);
 
-    const db = drizzle({ client: pool, schema });
+    const db = drizzle({ client: pool });
     // The id a client walking by cursor would hold after `depth` rows: the last row of the page before.
     const idAtDepth = async (base: { scope: TaskScope; filters: TaskFilters; limit: number; offset: number }, depth: number) => {
       const [row] = await taskPageQuery(db, { ...base, limit: 1, offset: depth - 1 });
