@@ -150,7 +150,9 @@ describe('the backstop: database refusals of a sent value', () => {
   });
 
   it('leaves every other database error INTERNAL', () => {
-    for (const code of ['23505', '40001', '57014', '08006', 'XX000']) expect(toApiError(pgError(code)).code, code).toBe('INTERNAL');
+    for (const code of ['23505', '40001', '57014', 'XX000']) expect(toApiError(pgError(code)).code, code).toBe('INTERNAL');
+    // A connection failure is the database being away, not the caller's value (lib/db-errors.ts).
+    expect(toApiError(pgError('08006')).code).toBe('SERVICE_UNAVAILABLE');
     expect(toApiError(new ApiError('CONFLICT', 'x')).code).toBe('CONFLICT');
   });
 });

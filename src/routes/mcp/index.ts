@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { handleMcpRequest } from '../../mcp/server';
 import { TOOLS } from '../../mcp/tools';
-import { JsonRpcErrorSchema, JsonRpcRequestSchema, JsonRpcResponseSchema } from './schemas';
+import { JsonRpcRequestSchema, JsonRpcResponseSchema } from './schemas';
 
 const DESCRIPTION =
   'The Model Context Protocol server (Streamable HTTP, stateless, JSON responses). Point an MCP client at this URL with an API key ' +
@@ -27,11 +27,8 @@ export function registerMcp(app: Router) {
     responses: {
       200: json(JsonRpcResponseSchema, 'A JSON-RPC response'),
       202: { description: 'Accepted (a notification; no response body)' },
+      // The transport's own refusals (not JSON-RPC, a wrong Accept or Content-Type) are 400s in the API's error shape.
       ...errorResponses(401),
-      // The transport's own refusals, in JSON-RPC's shape rather than the API's (no validation of ours runs first).
-      400: json(JsonRpcErrorSchema, 'Not a JSON-RPC message, or an unsupported MCP-Protocol-Version'),
-      406: json(JsonRpcErrorSchema, 'Accept must list both application/json and text/event-stream'),
-      415: json(JsonRpcErrorSchema, 'Content-Type must be application/json'),
     },
   });
 

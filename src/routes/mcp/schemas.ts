@@ -38,14 +38,3 @@ export const JsonRpcResponseSchema = z
       },
     },
   });
-
-/** What the MCP transport answers a message it cannot take (400, 406, 415): a JSON-RPC error with no id. */
-export const JsonRpcErrorSchema = z
-  .object({
-    jsonrpc: z.literal('2.0'),
-    id: z.null(),
-    error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
-  })
-  .openapi('McpProtocolError', {
-    example: { jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Not Acceptable: Client must accept both application/json and text/event-stream' } },
-  });
