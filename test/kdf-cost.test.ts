@@ -1,5 +1,5 @@
 /**
- * The CPU cost of one password hash inside workerd, printed for README.md ("Password hashing"). workerd's
+ * The CPU cost of one password hash inside workerd, printed for docs/auth.md ("Password hashing"). workerd's
  * clocks only advance at I/O, so the timed loop is bracketed by timer waits: the span between them is the
  * hashes' run time, and with nothing else running in the isolate it is their CPU time.
  * Run it alone for a clean figure: npx vitest run test/kdf-cost.test.ts

@@ -6,7 +6,7 @@
  *
  * OWASP's other listed settings (2^17/8/1 at 128 MiB down to 2^13/8/10 at 8 MiB) cost the same CPU, since
  * scrypt's work grows with N*r*p; they trade memory-hardness against the isolate's memory. The measured cost is
- * in README.md ("Password hashing").
+ * in docs/auth.md, "Password hashing".
  */
 import { scrypt, timingSafeEqual } from 'node:crypto';
 

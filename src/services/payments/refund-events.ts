@@ -5,7 +5,7 @@
  * charge.refund.updated, each carrying the refund with `status: failed`. Our ledger must follow: the money is back
  * with the platform, owed to the client, so `refund_failed:<re_...>` moves it from external:stripe to the client's
  * available balance, where the balance and the transactions listing show it. Stripe cannot retry such a refund (it
- * would go to the same dead card), so it is returned to the client some other way (README, Payments).
+ * would go to the same dead card), so it is returned to the client some other way (docs/payments.md, "Money out").
  *
  * At most once, in any order: the three events, and their redeliveries, all name the same refund, and the
  * reference `refund_failed:<re_...>` posts once. A `canceled` refund also never left, and is treated the same.

@@ -1,5 +1,5 @@
 /**
- * Signing secrets at rest (README, "Secrets at rest"). The Worker must read a secret to sign with it, so it cannot be
+ * Signing secrets at rest (docs/webhooks.md, "Secrets at rest"). The Worker must read a secret to sign with it, so it cannot be
  * hashed; it is sealed with AES-256-GCM under WEBHOOK_SECRETS_KEY instead, so a leak of the database alone forges
  * nothing. The key is `kid:base64,kid2:base64`: the first seals, every one opens, so a new key can be put first while
  * rows sealed under the old one keep working. A sealed value is `v1:<kid>:<iv base64>:<ciphertext base64>`, and the

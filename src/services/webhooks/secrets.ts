@@ -1,5 +1,5 @@
 /**
- * Rolling signing secrets without a gap (README, "Rolling a secret"). A roll issues a new secret at once; the one it
+ * Rolling signing secrets without a gap (docs/webhooks.md, "Rolling a secret"). A roll issues a new secret at once; the one it
  * replaces keeps signing beside it, as a second v1 in GoHireHumans-Signature, until it expires, so receivers can
  * deploy the new secret whenever they like within that window. Only the secret just replaced is kept: a secret still
  * overlapping from an earlier roll stops at the new roll, so a delivery never carries more than two signatures.
