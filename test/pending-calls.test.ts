@@ -12,7 +12,7 @@ import {
   retryDelaySeconds,
   type PendingCallInput,
 } from '../src/services/payments/pending-calls';
-import { paymentsProvider } from '../src/services/payments/provider';
+import { paymentsProvider } from '../src/services/payments/active-provider';
 import { runScheduledJobs, SCHEDULED_JOBS } from '../src/services/scheduled';
 import { newTaskRecord, newUserRecord } from './support/accounts';
 import { env } from './support/api';

@@ -1,7 +1,7 @@
 /** The Stripe provider (what routes and services call) against the fake: what it sends, and what it makes of the answers. */
 import { describe, expect, it } from 'vitest';
 import { randomString } from '../src/lib/ids';
-import { paymentsProvider } from '../src/services/payments/provider';
+import { paymentsProvider } from '../src/services/payments/active-provider';
 import { classifyStripeFailure } from '../src/services/payments/stripe-payments';
 import { Stripe } from '../src/services/payments/stripe-client';
 import { env } from './support/api';

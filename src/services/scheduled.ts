@@ -22,7 +22,7 @@ export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
   },
   { name: 'purge-idempotency-keys', run: ({ db }, now) => purgeExpiredKeys(db, now) },
   // Stripe calls that move money and have not succeeded yet (the task jobs' own calls are made right after each move).
-  { name: 'retry-pending-stripe-calls', run: retryPendingStripeCalls },
+  { name: 'retry-pending-stripe-calls', run: ({ db }, now, env) => retryPendingStripeCalls(db, now, env) },
   // Counters of ended windows are never read again; without this the table grows with every login and address.
   {
     name: 'rate-limit-counters-cleanup',

@@ -2,7 +2,7 @@ import { paymentsContext } from '../../context';
 import { z } from '@hono/zod-openapi';
 import { errorResponses, json } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
-import { paymentsProvider } from '../../services/payments/provider';
+import { paymentsProvider } from '../../services/payments/active-provider';
 import { processStripeEvent, verifyStripeEvent } from '../../services/payments/stripe-events';
 
 const EventAck = z

@@ -12,7 +12,7 @@ import { openDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { enqueueDeliveries, type DeliveryMessage } from '../webhooks/queue';
 import { attemptPendingCall } from './pending-calls';
-import { paymentsProvider } from './provider';
+import { paymentsProvider } from './active-provider';
 
 export interface PaymentsContext {
   env: AppEnv;

@@ -23,7 +23,7 @@ import type { TaskRow } from '../../db/queries/tasks';
 import { checkoutEnded, creditPayment } from './escrow';
 import type { PaymentsProvider } from './provider';
 import type { Stripe } from './stripe-client';
-import type { EventContext, EventFacts, EventOutcome } from './stripe-events';
+import type { EventContext, EventFacts, EventOutcome } from './stripe-event-handler';
 
 type Session = Stripe.Checkout.Session;
 type SessionEvent = { data: { object: Session } };

@@ -13,7 +13,8 @@ import { centsToUsd, MAX_TASK_CENTS, MAX_TASK_USD } from '../../lib/money';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
 import { balanceFundings, checkoutOpened } from './escrow';
-import { paymentsProvider, providerCall } from './provider';
+import { paymentsProvider } from './active-provider';
+import { providerCall } from './provider';
 
 /** Stripe's smallest charge in USD. */
 export const MIN_CHECKOUT_CENTS = 50;

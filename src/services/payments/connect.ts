@@ -2,7 +2,7 @@
 import type { Tx } from '../../db/client';
 import { applyConnectAccountState, findUserByStripeAccount, findUserById } from '../../db/queries/users';
 import { startPayout } from './payouts';
-import type { EventContext, EventOutcome } from './stripe-events';
+import type { EventContext, EventOutcome } from './stripe-event-handler';
 import type { Stripe } from './stripe-client';
 
 /**

@@ -16,7 +16,8 @@ import { newId } from '../../lib/ids';
 import { availableAccount, lockedBalanceCents } from '../ledger';
 import { AfterCommitWork, type AfterCommit, type PaymentsContext } from './after-commit';
 import { startTransfer } from './escrow';
-import { paymentsProvider, providerCall } from './provider';
+import { paymentsProvider } from './active-provider';
+import { providerCall } from './provider';
 
 export interface Payout {
   id: string;

@@ -9,6 +9,7 @@
  * back by webhook: refund-events.ts.)
  */
 import type { Db, Tx } from '../../db/client';
+import type { AppEnv } from '../../env';
 import {
   claimDueCall,
   insertPendingCall,
@@ -18,8 +19,8 @@ import {
   type PendingCallRow,
 } from '../../db/queries/pending-calls';
 import { availableAccount, loadAccount, post, STRIPE_EXTERNAL, type LedgerAccount } from '../ledger';
-import type { ScheduledJob } from '../scheduled';
-import { paymentsProvider, type MoneyCallKind, type PaymentsProvider } from './provider';
+import { paymentsProvider } from './active-provider';
+import type { MoneyCallKind, PaymentsProvider } from './provider';
 
 /** How long one attempt owns a call. Longer than the Stripe client's timeout, so attempts never overlap. */
 export const LEASE_SECONDS = 120;
@@ -172,9 +173,9 @@ export async function runDuePendingCalls(
 }
 
 /** The Cron Trigger's job: retry what is due. */
-export const retryPendingStripeCalls: ScheduledJob = async (handle, now, env) => {
-  const counts = await runDuePendingCalls(handle.db, paymentsProvider(env), { now });
+export async function retryPendingStripeCalls(db: Db, now: Date, env: AppEnv): Promise<void> {
+  const counts = await runDuePendingCalls(db, paymentsProvider(env), { now });
   if (counts.succeeded + counts.retrying + counts.failed > 0) {
     console.log(JSON.stringify({ level: 'info', job: 'retry-pending-stripe-calls', ...counts }));
   }
-};
+}

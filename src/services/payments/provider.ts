@@ -1,13 +1,11 @@
 /**
  * What the rest of the app needs from a payments backend, whichever runs: Stripe (stripe-payments.ts) or the
- * development simulation (local-payments.ts). Services depend on this interface, never on the SDK directly.
+ * development simulation (local-payments.ts); active-provider.ts picks one. Services depend on this interface,
+ * never on the SDK directly.
  */
-import type { AppEnv } from '../../env';
 import { ApiError } from '../../lib/errors';
-import { paymentsMode, type PaymentsMode } from './config';
-import { LocalPayments } from './local-payments';
+import type { PaymentsMode } from './config';
 import { Stripe } from './stripe-client';
-import { StripePayments } from './stripe-payments';
 
 export interface CheckoutRequest {
   amountCents: number;
@@ -68,14 +66,6 @@ export interface PaymentsProvider {
   execute(call: MoneyCall, attempt: { retry: boolean }): Promise<MoneyCallOutcome>;
   createConnectAccount(input: { userId: string; email: string }): Promise<ConnectAccount>;
   createOnboardingLink(input: { accountId: string; userId: string; refreshUrl: string; returnUrl: string }): Promise<{ url: string }>;
-}
-
-/**
- * The provider for this environment. `origin` (the Worker's own https://host) is where local mode serves its
- * checkout and onboarding pages; jobs that only move money may omit it.
- */
-export function paymentsProvider(env: AppEnv, origin?: string): PaymentsProvider {
-  return paymentsMode(env) === 'stripe' ? new StripePayments(env) : new LocalPayments(env, origin);
 }
 
 /**

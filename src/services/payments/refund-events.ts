@@ -25,7 +25,7 @@ import { formatUsd } from '../../lib/money';
 import { availableAccount, post, STRIPE_EXTERNAL } from '../ledger';
 import { postSettlement, settlementReference } from './pending-calls';
 import type { Stripe } from './stripe-client';
-import type { EventOutcome } from './stripe-events';
+import type { EventOutcome } from './stripe-event-handler';
 
 type RefundEvent = Stripe.RefundFailedEvent | Stripe.RefundUpdatedEvent | Stripe.ChargeRefundUpdatedEvent;
 

@@ -22,36 +22,16 @@ import { claimStripeEvent, findStripeEvent, setStripeEventOutcome } from '../../
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../lib/errors';
 import { unstorableText, validationError } from '../../lib/router';
-import { AfterCommitWork, type AfterCommit } from './after-commit';
+import { AfterCommitWork } from './after-commit';
 import { onAsyncPaymentFailed, onAsyncPaymentSucceeded, onCheckoutCompleted, onCheckoutExpired, lookUpCharge } from './checkout-events';
 import { webhookSecrets } from './config';
 import { onAccountUpdated } from './connect';
 import type { PaymentsProvider } from './provider';
 import { onRefundChanged } from './refund-events';
 import { Stripe } from './stripe-client';
+import type { EventFacts, EventHandler, EventOfType, EventOutcome } from './stripe-event-handler';
 
 /** applied: changed something; ignored: nothing of ours (unknown type, unknown object); stale: older than what we know. */
-export type EventOutcome = 'applied' | 'ignored' | 'stale';
-
-/** What a handler may need from Stripe, looked up before its transaction opens (never inside one). */
-export interface EventFacts {
-  /** The charge of a paid checkout session's payment. */
-  chargeId?: string | null;
-}
-
-export interface EventContext {
-  /** Stripe work the handler's transaction leaves for after its commit (pending calls it recorded). */
-  after: AfterCommit;
-  facts: EventFacts;
-}
-
-type EventOfType<T extends Stripe.Event['type']> = Extract<Stripe.Event, { type: T }>;
-export type EventHandler<T extends Stripe.Event['type'] = Stripe.Event['type']> = (
-  tx: Tx,
-  event: EventOfType<T>,
-  ctx: EventContext,
-) => Promise<EventOutcome>;
-
 /**
  * Handlers by event type; types not listed are recorded as ignored and answered 200. Refunds and transfers are
  * settled in the ledger when Stripe accepts our call (pending-calls.ts), the one place that counts them, so

@@ -1,28 +1,14 @@
 /**
  * The one place the task lifecycle reads and settles funding. The amount in escrow is the ledger's (the task's
- * escrow account, read into TaskView); the funding status is a column the payments code keeps in step with the
- * ledger in the same transaction (services/payments/escrow.ts). Moves that settle escrow do it here, inside their
+ * escrow account, read into TaskView and shown by task-object.ts); the funding status is a column the payments code
+ * keeps in step with the ledger in the same transaction (services/payments/escrow.ts). Moves that settle escrow do it here, inside their
  * own transaction.
  */
 import type { Tx } from '../../db/client';
-import type { TaskRow, TaskView } from '../../db/queries/tasks';
-import type { FUNDING_STATUSES } from '../../db/schema';
+import type { TaskRow } from '../../db/queries/tasks';
 import type { AfterCommit, PaymentsContext } from '../payments/after-commit';
 import { refundEscrow, releaseEscrow } from '../payments/escrow';
-import type { TransitionChange } from './lifecycle';
-import type { Settlement } from './state-machine';
-
-export type FundingStatus = (typeof FUNDING_STATUSES)[number];
-
-export interface Funding {
-  status: FundingStatus;
-  /** What the task's escrow holds now (0 once released or refunded). */
-  escrowCents: number;
-}
-
-export function fundingOf(view: TaskView): Funding {
-  return { status: view.task.fundingStatus, escrowCents: view.escrowCents };
-}
+import type { Settlement, TaskAction } from './state-machine';
 
 export const isFunded = (task: TaskRow): boolean => task.fundingStatus === 'funded';
 
@@ -34,13 +20,13 @@ export const isFunded = (task: TaskRow): boolean => task.fundingStatus === 'fund
  */
 export async function settleEscrow(
   tx: Tx,
-  change: TransitionChange,
+  moved: { action: TaskAction; after: TaskRow },
   settlement: Settlement,
   payments: PaymentsContext | undefined,
   after: AfterCommit,
 ): Promise<void> {
   if (settlement === null) return;
-  if (!payments) throw new Error(`${change.action} settles escrow and needs the payments context`);
-  if (settlement === 'release') await releaseEscrow(tx, change.after, payments.env, after);
-  else await refundEscrow(tx, change.after, after);
+  if (!payments) throw new Error(`${moved.action} settles escrow and needs the payments context`);
+  if (settlement === 'release') await releaseEscrow(tx, moved.after, payments.env, after);
+  else await refundEscrow(tx, moved.after, after);
 }

@@ -7,11 +7,9 @@ import type { TaskView } from '../../db/queries/tasks';
 import { centsToUsd } from '../../lib/money';
 import { iso, isoOrNull } from '../../lib/time';
 import { averageRating, displayName } from '../professionals';
-import { fundingOf } from './funding';
 
 export function taskObject(view: TaskView) {
   const { task, professional, deliverables } = view;
-  const funding = fundingOf(view);
   return {
     id: task.id,
     title: task.title,
@@ -24,7 +22,8 @@ export function taskObject(view: TaskView) {
     currency: 'usd' as const,
     deadline: isoOrNull(task.deadline),
     status: task.status,
-    funding: { status: funding.status, escrow_amount: centsToUsd(funding.escrowCents) },
+    // The escrow amount is the ledger's (the task's escrow account); the status, a column kept in step with it.
+    funding: { status: task.fundingStatus, escrow_amount: centsToUsd(view.escrowCents) },
     client_id: task.clientId,
     professional: professional
       ? { id: professional.id, name: displayName(professional.fullName), rating: averageRating(professional.ratingSum, professional.ratingCount) }
