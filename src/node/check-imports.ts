@@ -1,0 +1,54 @@
+/**
+ * `npm run check:imports`: fails when a module under src/ imports itself through others. The folder tree reads one
+ * way (routes and MCP -> services -> queries -> db), and a circle makes a module's meaning depend on load order.
+ * Type-only imports count too: a circle of types is still two modules that cannot be read apart.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from './postgres';
+
+const SRC = path.join(PROJECT_ROOT, 'src');
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+function resolveImport(from: string, specifier: string): string | null {
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return null;
+}
+
+const graph = new Map<string, string[]>();
+for (const file of sourceFiles(SRC)) {
+  const text = fs.readFileSync(file, 'utf8');
+  const targets = [...text.matchAll(IMPORT)].map((m) => resolveImport(file, m[1]!)).filter((t): t is string => t !== null);
+  graph.set(file, targets);
+}
+
+// Depth-first search; a module met again while still on the stack closes a circle.
+const circles: string[][] = [];
+const state = new Map<string, 'open' | 'done'>();
+function visit(file: string, stack: string[]): void {
+  state.set(file, 'open');
+  for (const next of graph.get(file) ?? []) {
+    if (state.get(next) === 'open') circles.push([...stack.slice(stack.indexOf(next)), next]);
+    else if (!state.has(next)) visit(next, [...stack, next]);
+  }
+  state.set(file, 'done');
+}
+for (const file of graph.keys()) if (!state.has(file)) visit(file, [file]);
+
+const rel = (file: string) => path.relative(SRC, file);
+if (circles.length > 0) {
+  for (const circle of circles) console.error(`circular import: ${circle.map(rel).join(' > ')}`);
+  process.exit(1);
+}
+console.log(`no circular imports among ${graph.size} modules under src/`);
