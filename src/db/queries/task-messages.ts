@@ -108,7 +108,7 @@ export async function findTaskStatusAndLatestMessage(
   scope: { thread: string | null; readerId: string },
 ): Promise<{ status: TaskStatus; latestMessage: number } | null> {
   const thread = scope.thread;
-  const latest = sql<string>`(select coalesce(max(m.seq), 0) from ${taskMessages} m where m.task_id = ${tasks.id}
+  const latest = sql<string>`(select coalesce(max(m.seq), 0) from ${taskMessages} m where m.task_id = ${taskId}
     and (${thread}::text is null or m.thread_professional_id = ${thread}) and m.author_id <> ${scope.readerId})`;
   const [row] = await db
     .select({ status: tasks.status, latestMessage: latest })
