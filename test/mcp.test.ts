@@ -21,6 +21,8 @@ const EXPECTED_TOOLS = [
   'get_task',
   'wait_for_task',
   'list_tasks',
+  'send_message',
+  'list_messages',
   'approve_task',
   'request_revision',
   'cancel_task',
@@ -65,7 +67,7 @@ describe('MCP: protocol and tools list', () => {
     expect(wait.inputSchema.required).toEqual(['task_id']);
     expect(waitProps.until.items.enum).toEqual(['open', 'in_progress', 'submitted', 'completed', 'canceled', 'disputed']);
     expect(waitProps.timeout).toMatchObject({ minimum: 1, maximum: 30, default: 25 });
-    expect(Object.keys(wait.outputSchema!.properties!)).toEqual(['timed_out', 'task']);
+    expect(Object.keys(wait.outputSchema!.properties!)).toEqual(['timed_out', 'reason', 'task']);
     expect(wait.annotations?.readOnlyHint).toBe(true);
     await client.close();
   });

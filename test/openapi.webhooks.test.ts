@@ -44,14 +44,16 @@ describe('OpenAPI webhooks', () => {
     const task = await createTask(owner);
     await fundTask(owner, task.id, 15);
     await act(task.id, 'accept', pro);
+    const message = await call(`/api/v1/tasks/${task.id}/messages`, { method: 'POST', token: pro.token, body: { text: 'Tuesday 9:30 works?' } });
+    expect(message.status).toBe(201);
     await act(task.id, 'submit', pro, { text: 'Booked for Tuesday 9:30.' });
     await act(task.id, 'request-revision', owner, { reason: 'Morning, please.' });
     await act(task.id, 'submit', pro, { text: 'Booked for Tuesday 9:00.' });
     await act(task.id, 'approve', owner);
 
-    const got = await waitForRequests(path, 6);
+    const got = await waitForRequests(path, 7);
     expect(new Set(got.map((r) => parsed(r).type))).toEqual(
-      new Set(['task.funded', 'task.accepted', 'task.submitted', 'task.revision_requested', 'task.completed']),
+      new Set(['task.funded', 'task.accepted', 'task.message_created', 'task.submitted', 'task.revision_requested', 'task.completed']),
     );
     for (const request of got) {
       const event = parsed(request);

@@ -16,11 +16,11 @@ import { quickAccount, quickVerifiedProfessional, taskAt } from './support/tasks
 const post = (path: string, token: string, body?: unknown) => call(path, { method: 'POST', token, body });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Backends of this test database whose last query was a wait's status read (other test files' waits included). */
+/** Backends of this test database whose last query was a wait's poll of status and messages (other test files' waits included). */
 const statusPollers = () =>
   withDb(async (db) => {
     const { rows } = await db.execute(
-      sql`select pid from pg_stat_activity where datname = current_database() and query like 'select "status" from "tasks"%'`,
+      sql`select pid from pg_stat_activity where datname = current_database() and query like 'select "status", (select coalesce(max(m.seq), 0) from "task_messages"%'`,
     );
     return new Set((rows as { pid: number }[]).map((r) => r.pid));
   });

@@ -301,6 +301,34 @@ export const taskEvents = pgTable(
   (t) => [index('task_events_task_idx').on(t.taskId, t.seq)],
 );
 
+/**
+ * A message about a task (`msg_` ids). Every message belongs to one professional's thread with the task's owner:
+ * before acceptance each verified professional who asks about a listed task has a private thread; once the task is
+ * accepted, the assignee's thread is the task's conversation (services/tasks/messages.ts holds the rules).
+ */
+export const taskMessages = pgTable(
+  'task_messages',
+  {
+    id: text('id').primaryKey(),
+    // Orders messages that share a timestamp (ids are random) and is the cursor's position.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    // The professional whose thread with the owner this message is in, whoever wrote it.
+    threadProfessionalId: text('thread_professional_id')
+      .notNull()
+      .references(() => users.id),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    text: text('text').notNull(),
+    attachments: jsonb('attachments').$type<Attachment[]>().notNull().default([]),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('task_messages_task_idx').on(t.taskId, t.seq), index('task_messages_thread_idx').on(t.taskId, t.threadProfessionalId, t.seq)],
+);
+
 /** The client's rating of a completed task; one per task, and it feeds users.rating_sum/rating_count. */
 export const reviews = pgTable(
   'reviews',

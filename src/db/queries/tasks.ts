@@ -181,12 +181,6 @@ export async function findTask(db: Db | Tx, id: string): Promise<TaskRow | null>
   return row ?? null;
 }
 
-/** The status alone, by primary key: what a wait reads every half second, so it stays one small row. */
-export async function findTaskStatus(db: Db | Tx, id: string): Promise<TaskStatus | null> {
-  const [row] = await db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, id)).limit(1);
-  return row?.status ?? null;
-}
-
 export async function insertTask(db: Db | Tx, task: NewTaskRow): Promise<TaskRow> {
   const [row] = await db.insert(tasks).values(task).returning();
   return row!;

@@ -1,6 +1,7 @@
 /** Every tool the MCP server offers, in the order an agent uses them. */
 import type { ToolDefinition } from '../tool';
 import { getBalanceTool, listCategoriesTool } from './account';
+import { listMessagesTool, sendMessageTool } from './messages';
 import { fundTaskFromBalanceTool, fundTaskTool } from './payments';
 import { approveTaskTool, cancelTaskTool, createTaskTool, getTaskTool, listTasksTool, requestRevisionTool, waitForTaskTool } from './tasks';
 
@@ -12,6 +13,8 @@ export const TOOLS: ToolDefinition[] = [
   getTaskTool,
   waitForTaskTool,
   listTasksTool,
+  sendMessageTool,
+  listMessagesTool,
   approveTaskTool,
   requestRevisionTool,
   cancelTaskTool,

@@ -80,7 +80,8 @@ export const waitForTaskTool = defineTool({
   description:
     `Wait until a task reaches one of the statuses in until (for a delivery: ["submitted", "completed", "canceled", "disputed"]), or, without until, until its status changes; ` +
     `at most timeout seconds (1..${WAIT_MAX_SECONDS}, default ${WAIT_DEFAULT_SECONDS}). Returns at once if the task already is in one of them. ` +
-    'The result is the task as get_task shows it, with timed_out true when time ran out first: then call wait_for_task again. Use it instead of polling get_task.',
+    'It also answers when someone else writes you a message about the task (read it with list_messages). ' +
+    'The result is the task as get_task shows it, with reason "status" (the status was reached), "message" or "timeout", and timed_out true unless the status was reached: then call wait_for_task again. Use it instead of polling get_task.',
   roles: [],
   operation: 'GET /api/v1/tasks/{id}/wait',
   input: z.strictObject({
@@ -93,17 +94,21 @@ export const waitForTaskTool = defineTool({
     timeout: WaitTimeout,
   }),
   output: z.object({
-    timed_out: z.boolean().meta({ description: 'True when time ran out before the task reached a status waited for.' }),
+    timed_out: z.boolean().meta({ description: 'True when the task is not in a status waited for: time ran out, or a message arrived first.' }),
+    reason: z.enum(['status', 'message', 'timeout']).meta({ description: 'Why it answered: the status was reached, someone wrote a message you may read, or time ran out.' }),
     task: TaskSchema,
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(ctx, { task_id, until, timeout }) {
     const outcome = await waitForTask(ctx.db, ctx.caller, task_id, { until: until ?? null, timeoutMs: timeout * 1000, signal: ctx.signal });
     const task = dto(ctx, outcome.view);
-    const summary = outcome.timedOut
-      ? `No change yet after ${timeout} s: task ${task.id} is still ${task.status}. Call wait_for_task again to keep waiting.`
-      : describeTask(task);
-    return { result: { timed_out: outcome.timedOut, task }, summary };
+    const summary =
+      outcome.reason === 'message'
+        ? `A new message on task ${task.id} (still ${task.status}): read it with list_messages, then call wait_for_task again.`
+        : outcome.timedOut
+          ? `No change yet after ${timeout} s: task ${task.id} is still ${task.status}. Call wait_for_task again to keep waiting.`
+          : describeTask(task);
+    return { result: { timed_out: outcome.timedOut, reason: outcome.reason, task }, summary };
   },
 });
 

@@ -53,3 +53,15 @@ export const TASK_EVENT_EXAMPLE = {
   at: '2026-03-05T11:30:00Z',
   note: null,
 };
+
+export const SEND_MESSAGE_EXAMPLE = { text: 'Should I book with Dr. Smith even if only afternoons are free next week?' };
+
+export const MESSAGE_EXAMPLE = {
+  id: 'msg_7pQ2wK9mZ4tL1xVb',
+  task_id: 'task_xyz789AbCdEfGhIj',
+  professional_id: 'usr_pro456AbCdEfGhIj',
+  author: { id: 'usr_pro456AbCdEfGhIj', name: 'Sarah M.', role: 'professional' as const },
+  text: SEND_MESSAGE_EXAMPLE.text,
+  attachments: [],
+  created_at: '2026-03-04T10:15:00Z',
+};

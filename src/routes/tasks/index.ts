@@ -8,7 +8,9 @@ import { registerFundFromBalance } from './fund-from-balance';
 import { registerTaskEvents } from './events';
 import { registerGetTask } from './get';
 import { registerListTasks } from './list';
+import { registerListMessages } from './list-messages';
 import { registerRequestRevision } from './request-revision';
+import { registerSendMessage } from './send-message';
 import { registerSubmitTask } from './submit';
 import { registerWaitForTask } from './wait';
 import { registerTaskWebhookDeliveries } from './webhook-deliveries';
@@ -29,5 +31,7 @@ export function tasksRouter() {
   registerCancelTask(router);
   registerFundFromBalance(router);
   registerDisputeTask(router);
+  registerSendMessage(router);
+  registerListMessages(router);
   return router;
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pathId } from '../../lib/openapi';
 import type { TaskEventRow } from '../../db/queries/task-history';
+import type { TaskMessageView } from '../../db/queries/task-messages';
 import type { TaskView } from '../../db/queries/tasks';
 import { FUNDING_STATUSES, TASK_CATEGORIES, TASK_STATUSES } from '../../db/schema';
 import { toCents, usdAmount } from '../../lib/money';
@@ -9,8 +10,9 @@ import { iso } from '../../lib/time';
 import { DeliveryUrl } from '../webhook-endpoints/schemas';
 import type { NewTaskInput } from '../../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../../services/tasks/state-machine';
+import { messageObject } from '../../services/tasks/message-object';
 import { taskObject } from '../../services/tasks/task-object';
-import { CREATE_TASK_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
+import { CREATE_TASK_EXAMPLE, MESSAGE_EXAMPLE, SEND_MESSAGE_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
@@ -137,7 +139,7 @@ export const WaitQuery = z.object({
   timeout: WaitTimeout.openapi({ param: { name: 'timeout', in: 'query' } }),
 });
 
-const AttachmentSchema = z.strictObject({
+export const AttachmentSchema = z.strictObject({
   name: z.string().trim().min(1).max(255).openapi({ example: 'confirmation.pdf' }),
   url: z
     .url({ protocol: /^https$/ })
@@ -267,4 +269,57 @@ export function toTaskEventDto(event: TaskEventRow): z.infer<typeof TaskEventSch
     at: iso(event.createdAt),
     note: event.note,
   };
+}
+
+/** Messages (POST/GET /tasks/{id}/messages; the rules are services/tasks/messages.ts). */
+const ThreadProfessionalId = z.string().min(1).max(100).openapi({
+  example: 'usr_pro456AbCdEfGhIj',
+  description:
+    "The professional whose thread with the owner this is. The owner names it to answer a professional's question while the task is unassigned (required when more than one has asked); professionals leave it out.",
+});
+
+export const SendMessageBody = z
+  .strictObject({
+    text: z
+      .string()
+      .min(1)
+      .max(5000)
+      .refine((text) => text.trim().length > 0, 'Must not be blank.')
+      .openapi({ example: SEND_MESSAGE_EXAMPLE.text, description: '1..5000 characters, not only whitespace.' }),
+    attachments: z.array(AttachmentSchema).max(10).optional().openapi({ description: 'Up to 10 files, as https URLs.' }),
+    professional_id: ThreadProfessionalId.optional(),
+  })
+  .openapi('SendMessageRequest', { example: SEND_MESSAGE_EXAMPLE });
+
+export const MessageListQuery = CursorPageQuery('msg_7pQ2wK9mZ4tL1xVb').extend({
+  professional_id: ThreadProfessionalId.optional().openapi({
+    param: { name: 'professional_id', in: 'query' },
+    description: "Only this professional's thread (the owner's and admins' filter; a professional reads only their own thread anyway).",
+  }),
+});
+
+export const MessageSchema = z
+  .object({
+    id: z.string().openapi({ example: 'msg_7pQ2wK9mZ4tL1xVb' }),
+    task_id: z.string(),
+    professional_id: z.string().openapi({ description: "The professional whose thread with the task's owner this message is in." }),
+    author: z
+      .object({
+        id: z.string(),
+        name: z.string().openapi({ description: 'First name and last initial.', example: 'Sarah M.' }),
+        role: z.enum(['ai_client', 'client', 'professional']).openapi({ description: "The author's account role: professional, or the owner's ai_client / client." }),
+      })
+      .openapi('MessageAuthor'),
+    text: z.string(),
+    attachments: z.array(z.object({ name: z.string(), url: z.string() })),
+    created_at: Instant,
+  })
+  .openapi('Message', { example: MESSAGE_EXAMPLE });
+
+export type MessageDto = z.infer<typeof MessageSchema>;
+
+export const MessagePageSchema = pageSchema(MessageSchema, 'MessagePage');
+
+export function toMessageDto(view: TaskMessageView): MessageDto {
+  return messageObject(view);
 }

@@ -9,8 +9,8 @@ import type { TaskStatus } from '../../db/queries/tasks';
 import { TRANSITIONS } from '../../services/tasks/state-machine';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../services/webhooks/event-types';
 import { SIGNATURE_HEADER } from '../../services/webhooks/signature';
-import { TASK_EXAMPLE } from '../tasks/examples';
-import { Status, TaskSchema } from '../tasks/schemas';
+import { MESSAGE_EXAMPLE, TASK_EXAMPLE } from '../tasks/examples';
+import { MessageSchema, Status, TaskSchema } from '../tasks/schemas';
 
 const SENT_WHEN: Record<WebhookEventType, string> = {
   'task.funded': "Stripe's payment landed and the task's funding.status became funded (its status stays open).",
@@ -20,10 +20,13 @@ const SENT_WHEN: Record<WebhookEventType, string> = {
   'task.completed': 'The client approved, the platform auto-approved, or an admin resolved a dispute with release.',
   'task.canceled': 'The client canceled, the deadline passed while open, or an admin resolved a dispute with refund.',
   'task.disputed': 'The client or the professional opened a dispute.',
+  'task.message_created': "Someone wrote a message about the task (POST /api/v1/tasks/{id}/messages): the owner, the assigned professional, or a professional asking before acceptance. The task's status does not change.",
 };
 
-/** Where each event can come from and lead to: read off the moves that announce it (funding moves no status). */
-function statuses(type: WebhookEventType): { previous: TaskStatus[]; now: TaskStatus } {
+/** The status changes: where each event can come from and lead to, read off the moves that announce it (funding moves no status). */
+type StatusEventType = Exclude<WebhookEventType, 'task.message_created'>;
+
+function statuses(type: StatusEventType): { previous: TaskStatus[]; now: TaskStatus } {
   if (type === 'task.funded') return { previous: ['open'], now: 'open' };
   const moves = Object.values(TRANSITIONS).filter((t) => t.announces === type);
   return { previous: [...new Set(moves.flatMap((t) => t.from))], now: moves[0]!.to };
@@ -32,12 +35,17 @@ function statuses(type: WebhookEventType): { previous: TaskStatus[]; now: TaskSt
 const schemaName = (type: WebhookEventType) =>
   `${type.split(/[._]/).map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}Event`;
 
+const envelope = (type: WebhookEventType) => ({
+  id: z.string().openapi({ description: 'The event id (evt_...): the same on every attempt and redelivery; deduplicate on it.' }),
+  type: z.literal(type),
+});
+
 function eventSchema(type: WebhookEventType) {
+  if (type === 'task.message_created') return messageEventSchema();
   const { previous, now } = statuses(type);
   return z
     .object({
-      id: z.string().openapi({ description: 'The event id (evt_...): the same on every attempt and redelivery; deduplicate on it.' }),
-      type: z.literal(type),
+      ...envelope(type),
       created_at: z.string().openapi({ description: "When the change happened (the task's updated_at), ISO 8601 UTC." }),
       data: z.object({
         task: TaskSchema,
@@ -51,6 +59,25 @@ function eventSchema(type: WebhookEventType) {
         type,
         created_at: TASK_EXAMPLE.updated_at,
         data: { task: { ...TASK_EXAMPLE, status: now }, previous_status: previous[0]! },
+      },
+    });
+}
+
+function messageEventSchema() {
+  const type = 'task.message_created';
+  return z
+    .object({
+      ...envelope(type),
+      created_at: z.string().openapi({ description: "When the message was written (its created_at), ISO 8601 UTC." }),
+      data: z.object({ task: TaskSchema, message: MessageSchema }),
+    })
+    .openapi(schemaName(type), {
+      description: 'The body: data.task is the task as GET /api/v1/tasks/{id} returns it; data.message is the message as GET /api/v1/tasks/{id}/messages lists it.',
+      example: {
+        id: 'evt_8hV2kQ9mN3pL5xWa',
+        type,
+        created_at: MESSAGE_EXAMPLE.created_at,
+        data: { task: { ...TASK_EXAMPLE, status: 'in_progress' }, message: MESSAGE_EXAMPLE },
       },
     });
 }

@@ -15,7 +15,7 @@ import { notFound } from '../../lib/errors';
 import { unknownCursor } from '../../lib/pagination';
 import { newId } from '../../lib/ids';
 import { assertWithinSpendingLimits } from '../spending-limits';
-import { loadTaskFor, relationTo, requireVerifiedProfessional } from './access';
+import { loadTaskFor, relationTo, requireVerifiedProfessional, type TaskRelation } from './access';
 
 export interface NewTaskInput {
   title: string;
@@ -47,9 +47,15 @@ export async function createTask(db: Db, caller: Caller, input: NewTaskInput): P
 }
 
 export async function getTask(db: Db, caller: Caller, taskId: string): Promise<TaskView> {
+  return (await readTaskFor(db, caller, taskId)).view;
+}
+
+/** The task as GET shows it, and the caller's relation to it (what a wait needs to know which messages it may see). */
+export async function readTaskFor(db: Db, caller: Caller, taskId: string): Promise<{ view: TaskView; relation: TaskRelation }> {
   const view = await findTaskView(db, taskId);
-  if (!view || !(await relationTo(db, caller, view.task))) throw notFound('Task');
-  return view;
+  const relation = view ? await relationTo(db, caller, view.task) : null;
+  if (!view || !relation) throw notFound('Task');
+  return { view, relation };
 }
 
 export interface PageArgs {
