@@ -8,6 +8,7 @@ import { registerFundFromBalance } from './fund-from-balance';
 import { registerTaskEvents } from './events';
 import { registerGetTask } from './get';
 import { registerListTasks } from './list';
+import { registerQuoteTask } from './quote';
 import { registerRequestRevision } from './request-revision';
 import { registerSubmitTask } from './submit';
 import { registerWaitForTask } from './wait';
@@ -17,6 +18,7 @@ import { registerTaskWebhookDeliveries } from './webhook-deliveries';
 export function tasksRouter() {
   const router = createRouter();
   registerCreateTask(router);
+  registerQuoteTask(router);
   registerListTasks(router);
   registerGetTask(router);
   registerTaskEvents(router);
