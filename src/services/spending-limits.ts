@@ -103,7 +103,7 @@ export interface PlannedTask {
 }
 
 /**
- * What posting the task and then funding it with the caller's key would be refused for, by the rule above, without
+ * What posting the task and then funding it with the caller's key would be refused for, by the rules above, without
  * locking or recording anything: a quote changes nothing. Both steps are judged, the funding as if the post had
  * gone through, so a caller learns every limit in the way at once. Another request with the key may commit more
  * meanwhile; the answer is what holds now.
@@ -118,9 +118,11 @@ export async function spendingLimitRefusals(db: Db, caller: Caller, task: Planne
     taskPostedCents: task.budgetCents,
     taskFundedCents: 0,
   };
+  const postOverDay = overDaily(limits, used, task.budgetCents, 'task');
   const refusals = [
-    overMaxTask(limits, task.budgetCents, 'task') ?? overDaily(limits, used, task.budgetCents, 'task'),
-    overMaxTask(limits, task.fundingCents, 'funding') ?? overDaily(limits, posted, task.fundingCents, 'funding'),
+    overMaxTask(limits, task.budgetCents, 'task') ?? postOverDay,
+    // A task counts once a day: with its budget already over the daily limit, funding it is that commitment again.
+    overMaxTask(limits, task.fundingCents, 'funding') ?? (postOverDay ? null : overDaily(limits, posted, task.fundingCents, 'funding')),
   ];
   return refusals.filter((refusal): refusal is ApiError => refusal !== null);
 }
