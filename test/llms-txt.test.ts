@@ -38,6 +38,8 @@ describe('GET /llms.txt', () => {
       'POST /api/v1/api-keys',
       'X-API-Key: ghh_',
       'POST /api/v1/payments/checkout',
+      'POST /api/v1/tasks/quote',
+      'POST /api/v1/tasks?dry_run=true',
       'GET /api/v1/tasks/{id}/wait?until=submitted,completed,canceled,disputed',
       'X-Wait-Timed-Out',
       '/approve',

@@ -15,6 +15,7 @@ async function apiKey(token: string, limits: Record<string, number> = {}) {
 
 const EXPECTED_TOOLS = [
   'list_categories',
+  'quote_task',
   'create_task',
   'fund_task',
   'fund_task_from_balance',

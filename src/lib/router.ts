@@ -3,7 +3,8 @@ import type { Hook } from '@hono/zod-openapi';
 import type { AppBindings } from '../context';
 import { ApiError, type ErrorDetail } from './errors';
 
-interface Issue {
+/** A schema failure as the validators and the MCP tools see it (zod's issues, and unstorableText's). */
+export interface Issue {
   code: string;
   path: PropertyKey[];
   message: string;

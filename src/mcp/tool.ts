@@ -11,7 +11,7 @@ import type { Caller } from '../context';
 import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError, errorBody, logInternalError, toApiError } from '../lib/errors';
-import { unstorableText, validationError } from '../lib/router';
+import { unstorableText, validationError, type Issue } from '../lib/router';
 import { requireRole } from '../middleware/auth';
 import { answerOnce, MAX_KEY_LENGTH, requestFingerprint } from '../services/idempotency';
 
@@ -50,6 +50,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations?: Tool['annotations'];
+  /**
+   * For a tool whose answer lists what is wrong with its arguments (quote_task), as its REST route answers 200 with
+   * the schema's failures: called instead of failing with VALIDATION_ERROR, with the arguments as sent.
+   */
+  invalidArguments?(ctx: ToolContext, args: unknown, issues: readonly Issue[]): Promise<ToolOutcome<z.output<O>>>;
   // Method syntax: a list of tools with different schemas is then one array type.
   run(ctx: ToolContext, args: z.output<I>): Promise<ToolOutcome<z.output<O>>>;
 }
@@ -118,9 +123,9 @@ function failed(ctx: ToolContext, thrown: unknown): Executed {
   return { status: err.status, result: { isError: true, content: [{ type: 'text', text: JSON.stringify(errorBody(err, ctx.requestId)) }] } };
 }
 
-async function execute(tool: ToolDefinition, ctx: ToolContext, args: Record<string, unknown>): Promise<Executed> {
+async function execute(ctx: ToolContext, run: (ctx: ToolContext) => Promise<ToolOutcome<unknown>>): Promise<Executed> {
   try {
-    const { result, summary } = await tool.run(ctx, args);
+    const { result, summary } = await run(ctx);
     return { status: 200, result: { content: [{ type: 'text', text: summary }], structuredContent: result as Record<string, unknown> } };
   } catch (thrown) {
     return failed(ctx, thrown);
@@ -137,7 +142,7 @@ async function executeOnce(tool: ToolDefinition, ctx: ToolContext, key: string, 
   const held: (() => Promise<unknown>)[] = [];
   try {
     const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key, fingerprint }, async (tx) => {
-      const executed = await execute(tool, { ...ctx, db: tx, defer: (work) => held.push(work) }, args);
+      const executed = await execute({ ...ctx, db: tx, defer: (work) => held.push(work) }, (runCtx) => tool.run(runCtx, args));
       return { result: executed, stored: { status: executed.status, body: JSON.stringify(executed.result), contentType: 'application/json' } };
     });
     if (outcome.kind === 'acted') return outcome.result;
@@ -163,12 +168,15 @@ export async function callTool(tool: ToolDefinition, ctx: ToolContext, args: unk
   try {
     requireRole(ctx.caller, tool.roles);
     const parsed = argumentsOf(tool).safeParse(args ?? {});
-    if (!parsed.success) throw validationError('arguments', parsed.error.issues);
     // The same refusal as the routes' hook: text the database cannot store is the caller's 400, by argument.
-    const unstorable = unstorableText(parsed.data);
-    if (unstorable.length > 0) throw validationError('arguments', unstorable);
+    const issues = parsed.success ? unstorableText(parsed.data) : (parsed.error.issues as readonly Issue[]);
+    // A failed parse always has issues, so past this the arguments parsed.
+    if (issues.length > 0) {
+      if (!tool.invalidArguments) throw validationError('arguments', issues);
+      return (await execute(ctx, (runCtx) => tool.invalidArguments!(runCtx, args ?? {}, issues))).result;
+    }
     const { idempotency_key: key, ...toolArgs } = parsed.data as Record<string, unknown> & { idempotency_key?: string };
-    const executed = typeof key === 'string' ? await executeOnce(tool, ctx, key, toolArgs) : await execute(tool, ctx, toolArgs);
+    const executed = typeof key === 'string' ? await executeOnce(tool, ctx, key, toolArgs) : await execute(ctx, (runCtx) => tool.run(runCtx, toolArgs));
     return executed.result;
   } catch (thrown) {
     return failed(ctx, thrown).result;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppBindings } from '../context';
@@ -92,4 +93,12 @@ export function idempotencyWith(options: IdempotencyOptions) {
       throw new ApiError('CONFLICT', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
     }
   });
+}
+
+/**
+ * The middleware, except for the requests `skip` picks out: those that change nothing (POST /tasks?dry_run=true)
+ * store no answer, so the key stays free for the request that does act.
+ */
+export function idempotencyUnless(skip: (c: Context<AppBindings>) => boolean) {
+  return createMiddleware<AppBindings>(async (c, next) => (skip(c) ? next() : idempotency(c, next)));
 }

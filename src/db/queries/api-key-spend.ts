@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Tx } from '../client';
+import type { Db, Tx } from '../client';
 import { apiKeys, apiKeySpend } from '../schema';
 
 export type NewApiKeySpend = typeof apiKeySpend.$inferInsert;
@@ -15,7 +15,7 @@ export interface ApiKeyLimits {
  * task that names the key), and two transactions each holding KEY SHARE and both asking FOR UPDATE would deadlock.
  * NO KEY UPDATE does not conflict with KEY SHARE, and it still serializes the transactions that ask for it.
  */
-export async function findApiKeyLimits(tx: Tx, keyId: string, lock: boolean): Promise<ApiKeyLimits | null> {
+export async function findApiKeyLimits(tx: Db | Tx, keyId: string, lock: boolean): Promise<ApiKeyLimits | null> {
   const query = tx
     .select({ maxTaskCents: apiKeys.maxTaskCents, dailyLimitCents: apiKeys.dailyLimitCents })
     .from(apiKeys)
@@ -32,8 +32,8 @@ export interface CommittedSince {
   taskFundedCents: number;
 }
 
-/** What the key committed in the trailing `hours`, by the database clock. */
-export async function committedSince(tx: Tx, keyId: string, hours: number, taskId: string): Promise<CommittedSince> {
+/** What the key committed in the trailing `hours`, by the database clock; `taskId` null: a task not posted yet. */
+export async function committedSince(tx: Db | Tx, keyId: string, hours: number, taskId: string | null): Promise<CommittedSince> {
   const result = await tx.execute<{ total: string | number; task_posted: string | number; task_funded: string | number }>(sql`
     with per_task as (
       select task_id,

@@ -3,10 +3,12 @@ import type { ToolDefinition } from '../tool';
 import { getBalanceTool, listCategoriesTool } from './account';
 import { listMessagesTool, sendMessageTool } from './messages';
 import { fundTaskFromBalanceTool, fundTaskTool } from './payments';
+import { quoteTaskTool } from './quotes';
 import { approveTaskTool, cancelTaskTool, createTaskTool, getTaskTool, listTasksTool, requestRevisionTool, waitForTaskTool } from './tasks';
 
 export const TOOLS: ToolDefinition[] = [
   listCategoriesTool,
+  quoteTaskTool,
   createTaskTool,
   fundTaskTool,
   fundTaskFromBalanceTool,

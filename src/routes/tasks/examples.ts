@@ -65,3 +65,20 @@ export const MESSAGE_EXAMPLE = {
   attachments: [],
   created_at: '2026-03-04T10:15:00Z',
 };
+
+/** A fixed-price task funded 5 USD above its budget: the extra comes back on approval. */
+export const QUOTE_REQUEST_EXAMPLE = { ...CREATE_TASK_EXAMPLE, funding_amount: 20 };
+
+export const QUOTE_EXAMPLE = {
+  object: 'quote' as const,
+  valid: true,
+  errors: [],
+  budget_amount: 15,
+  budget_type: 'fixed' as const,
+  currency: 'usd' as const,
+  total_to_fund: 20,
+  platform_fee_bps: 100,
+  platform_fee: 0.15,
+  professional_receives: 14.85,
+  returned_to_balance_on_release: 5,
+};

@@ -9,6 +9,7 @@ import { registerTaskEvents } from './events';
 import { registerGetTask } from './get';
 import { registerListTasks } from './list';
 import { registerListMessages } from './list-messages';
+import { registerQuoteTask } from './quote';
 import { registerRequestRevision } from './request-revision';
 import { registerSendMessage } from './send-message';
 import { registerSubmitTask } from './submit';
@@ -19,6 +20,7 @@ import { registerTaskWebhookDeliveries } from './webhook-deliveries';
 export function tasksRouter() {
   const router = createRouter();
   registerCreateTask(router);
+  registerQuoteTask(router);
   registerListTasks(router);
   registerGetTask(router);
   registerTaskEvents(router);

@@ -49,10 +49,7 @@ const FUNDING_VERB: Record<FundingWay, string> = { checkout: 'checkout', balance
  */
 export async function checkFundingRequest(db: Db | Tx, task: TaskRow, amountCents: number, way: FundingWay): Promise<void> {
   if (task.status !== 'open') throw notOpen(task.status, way);
-  if (way === 'checkout' && amountCents < MIN_CHECKOUT_CENTS) throw invalid('amount', 'Must be at least 0.50 USD (Stripe\'s smallest charge).');
-  if (task.budgetType === 'fixed' && amountCents < task.budgetCents) {
-    throw invalid('amount', `Must be at least the task's budget_amount (${centsToUsd(task.budgetCents)} USD).`);
-  }
+  checkFundingAmount(task, amountCents, way);
   const checkouts = (await listTaskCheckouts(db, task.id, ['paid', 'pending'])).reduce((sum, c) => sum + (c.paidCents ?? c.amountCents), 0);
   const fromBalance = (await balanceFundings(db, task)).reduce((sum, f) => sum + f.amountCents, 0);
   const committed = checkouts + fromBalance;
@@ -61,6 +58,17 @@ export async function checkFundingRequest(db: Db | Tx, task: TaskRow, amountCent
       'amount',
       `A task holds at most ${MAX_TASK_USD} USD; its paid and open checkouts and balance fundings already come to ${centsToUsd(committed)} USD.`,
     );
+  }
+}
+
+/**
+ * The rules on the amount alone, which need no task in the database: a quote (services/tasks/quote.ts) applies them
+ * to a task not yet posted. 400 VALIDATION_ERROR on `amount`.
+ */
+export function checkFundingAmount(task: Pick<TaskRow, 'budgetType' | 'budgetCents'>, amountCents: number, way: FundingWay): void {
+  if (way === 'checkout' && amountCents < MIN_CHECKOUT_CENTS) throw invalid('amount', 'Must be at least 0.50 USD (Stripe\'s smallest charge).');
+  if (task.budgetType === 'fixed' && amountCents < task.budgetCents) {
+    throw invalid('amount', `Must be at least the task's budget_amount (${centsToUsd(task.budgetCents)} USD).`);
   }
 }
 

@@ -157,6 +157,27 @@ export function payableCents(task: Pick<TaskRow, 'budgetType' | 'budgetCents'>, 
   return task.budgetType === 'fixed' ? Math.min(heldCents, task.budgetCents) : heldCents;
 }
 
+/** How a release divides an escrow of `heldCents`: what the professional earns, the platform's fee, the client's extra. */
+export interface ReleaseSplit {
+  /** What the task pays for (`payableCents`), before the fee. */
+  payableCents: number;
+  feeCents: number;
+  /** To the professional's available balance: payable less the fee. */
+  earnedCents: number;
+  /** To the client's available balance: what a fixed-price task holds above its budget. */
+  returnedCents: number;
+}
+
+/**
+ * The one place the figures of a release are worked out: releaseEscrow moves them, and a quote (services/tasks/quote.ts)
+ * shows them before the task exists, so what an agent is quoted is what the ledger later posts, to the cent.
+ */
+export function releaseSplit(task: Pick<TaskRow, 'budgetType' | 'budgetCents'>, heldCents: number, feeBps: number): ReleaseSplit {
+  const payable = payableCents(task, heldCents);
+  const fee = platformFeeCents(payable, feeBps);
+  return { payableCents: payable, feeCents: fee, earnedCents: payable - fee, returnedCents: heldCents - payable };
+}
+
 /**
  * Approve, auto-approve, resolve-release (`release:<task>`), one ledger transaction: the escrow is emptied; what the
  * task pays (`payableCents`) goes to the professional's available balance, less the platform fee (charged on that,
@@ -171,10 +192,7 @@ export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: A
   if (held <= 0) return;
   const pro = await findUserById(tx, task.professionalId);
   if (!pro) throw new Error(`professional ${task.professionalId} of task ${task.id} does not exist`);
-  const payable = payableCents(task, held);
-  const fee = platformFeeCents(payable, platformFeeBps(env));
-  const earned = payable - fee;
-  const returned = held - payable;
+  const { feeCents: fee, earnedCents: earned, returnedCents: returned } = releaseSplit(task, held, platformFeeBps(env));
   const entries: LedgerEntryInput[] = [{ account: escrowAccount(task.id, task.clientId), amountCents: -held }];
   if (earned > 0) entries.push({ account: availableAccount(pro.id), amountCents: earned });
   if (fee > 0) entries.push({ account: PLATFORM_FEES, amountCents: fee });
