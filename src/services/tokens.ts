@@ -64,13 +64,16 @@ export function tokenTtlSeconds(env: AppEnv): number {
 export async function issueAccessToken(env: AppEnv, userId: string): Promise<{ token: string; expiresIn: number }> {
   const [key] = signingKeys(env);
   const expiresIn = tokenTtlSeconds(env);
+  // One clock reading for both: read twice, a second's tick between them would make the lifetime one second longer
+  // than JWT_TTL_SECONDS, which verification refuses.
+  const issuedAt = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: key!.kid, typ: 'JWT' })
     .setIssuer(JWT_ISSUER)
     .setAudience(JWT_AUDIENCE)
     .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime(`${expiresIn}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + expiresIn)
     .sign(key!.secret);
   return { token, expiresIn };
 }
