@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { findUserByEmail, findUserById, insertUser, updatePasswordHash, type UserRow } from '../db/queries/users';
+import { findUserByEmail, findUserById, findUserRole, insertUser, updatePasswordHash, type UserRow } from '../db/queries/users';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -58,8 +58,17 @@ export async function signIn(
   return { user, ...(await issueAccessToken(env, user.id)) };
 }
 
+const accountGone = () => new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+
 export async function getAccount(db: Db, id: string): Promise<UserRow> {
   const user = await findUserById(db, id);
-  if (!user) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+  if (!user) throw accountGone();
+  return user;
+}
+
+/** The signed-in account's id and role, read fresh for every request (the columns auth needs, not the row). */
+export async function getAccountRole(db: Db, id: string): Promise<{ id: string; role: UserRow['role'] }> {
+  const user = await findUserRole(db, id);
+  if (!user) throw accountGone();
   return user;
 }

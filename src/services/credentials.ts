@@ -2,7 +2,7 @@
 import type { Caller } from '../context';
 import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
-import { getAccount } from './accounts';
+import { getAccountRole } from './accounts';
 import { authenticateApiKey } from './api-keys';
 import { verifyAccessToken } from './tokens';
 
@@ -15,6 +15,6 @@ export async function resolveCaller(db: Db, env: AppEnv, credential: Credential)
   }
   const userId = await verifyAccessToken(env, credential.token);
   // The role is read fresh on every request (not from the token), so a promotion or demotion applies at once.
-  const user = await getAccount(db, userId);
+  const user = await getAccountRole(db, userId);
   return { id: user.id, role: user.role, authMethod: 'jwt', apiKeyId: null };
 }

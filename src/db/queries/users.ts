@@ -21,6 +21,12 @@ export async function findUserById(db: Db | Tx, id: string): Promise<UserRow | n
   return row ?? null;
 }
 
+/** Who a signed-in request is, for the auth middleware: the two columns it needs, not the whole row and its hash. */
+export async function findUserRole(db: Db | Tx, id: string): Promise<{ id: string; role: UserRow['role'] } | null> {
+  const [row] = await db.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
 export async function updatePasswordHash(db: Db | Tx, id: string, passwordHash: string): Promise<void> {
   await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
 }
