@@ -1,16 +1,14 @@
 /**
- * The MCP server at /mcp: Streamable HTTP, stateless. Each POST gets a fresh server and transport, answers, and
- * is closed, so nothing of a session lives in the isolate (any isolate can serve any request, as for the REST API).
- * JSON responses, not SSE streams: no tool here sends progress, so a stream would only add framing.
+ * The MCP server at /mcp: Streamable HTTP, stateless, JSON responses. Each POST stands alone (no session id is handed
+ * out, nothing of a session lives in the isolate), so any isolate can serve any request, as for the REST API; no tool
+ * sends progress, so answers are JSON, never an SSE stream.
  *
- * The low-level `Server` with our own tools/list and tools/call handlers, not `McpServer`: McpServer converts schemas
- * through zod v3 compatibility code and zod-to-json-schema, about 24 KiB gzip more in the Worker, while zod v4's own
- * converter (already bundled) does the same job (see tool.ts).
+ * Written here rather than on the SDK's Server and transport: a stateless, tools-only server is five JSON-RPC methods
+ * (initialize, ping, tools/list, tools/call, notifications), and the SDK's server, transport and JSON Schema validator
+ * were about 80 KiB of the minified Worker. The SDK's own client drives it in the tests (test/mcp.test.ts), so the
+ * protocol is checked against the reference implementation.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ApiError } from '../lib/errors';
 import { callTool, listEntry, type ToolContext } from './tool';
 import { TOOLS } from './tools';
@@ -30,49 +28,96 @@ const INSTRUCTIONS = [
 let listed: Tool[] | undefined;
 const listedTools = () => (listed ??= TOOLS.map(listEntry));
 
-function createServer(ctx: ToolContext): Server {
-  const server = new Server(SERVER_INFO, {
-    capabilities: { tools: {} },
-    instructions: INSTRUCTIONS,
-    // Workers forbid run-time code generation, which the SDK's default (Ajv) validator relies on.
-    jsonSchemaValidator: new CfWorkerJsonSchemaValidator(),
-  });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listedTools() }));
-  server.setRequestHandler(CallToolRequestSchema, (request) => {
-    const tool = TOOLS.find((t) => t.name === request.params.name);
-    // A protocol error, as the MCP spec asks for an unknown tool; a tool's own failures are tool results.
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
-    return callTool(tool, ctx, request.params.arguments);
-  });
-  return server;
+/** Newest first; initialize answers the client's version when it is one of these, else the newest. */
+const PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'];
+const MAX_BATCH = 100;
+
+/** JSON-RPC 2.0 error codes the server answers with. */
+const METHOD_NOT_FOUND = -32601;
+const INVALID_PARAMS = -32602;
+
+interface JsonRpcRequest {
+  jsonrpc: '2.0';
+  id?: string | number;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+/** A refusal of the request as a whole: the 400 every other malformed request gets, naming what was wrong. */
+const refused = (path: string, message: string, code: 'VALIDATION_ERROR' | 'INVALID_JSON' = 'VALIDATION_ERROR') =>
+  new ApiError(code, `MCP: ${message}`, { details: [{ path, message }] });
+
+function isMessage(value: unknown): value is JsonRpcRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return false;
+  // A response or an error from the client (to a request we never send) is a message too: accepted and ignored.
+  if (m.method === undefined) return 'result' in m || 'error' in m;
+  if (typeof m.method !== 'string') return false;
+  if (m.id !== undefined && typeof m.id !== 'string' && (typeof m.id !== 'number' || !Number.isFinite(m.id))) return false;
+  return m.params === undefined || (typeof m.params === 'object' && m.params !== null && !Array.isArray(m.params));
+}
+
+/** What the transport checks before any message is read, as the Streamable HTTP spec asks. */
+function checkTransport(request: Request): void {
+  const accept = request.headers.get('Accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+    throw refused('Accept', 'Not Acceptable: Client must accept both application/json and text/event-stream');
+  }
+  if (!(request.headers.get('Content-Type') ?? '').includes('application/json')) {
+    throw refused('Content-Type', 'Unsupported Media Type: Content-Type must be application/json', 'INVALID_JSON');
+  }
+  const version = request.headers.get('MCP-Protocol-Version');
+  if (version !== null && !PROTOCOL_VERSIONS.includes(version)) {
+    throw refused('MCP-Protocol-Version', `Bad Request: Unsupported protocol version: ${version} (supported versions: ${PROTOCOL_VERSIONS.join(', ')})`);
+  }
+}
+
+async function answer(message: JsonRpcRequest, ctx: ToolContext): Promise<unknown> {
+  const params = message.params ?? {};
+  switch (message.method) {
+    case 'initialize': {
+      const asked = params.protocolVersion;
+      const protocolVersion = typeof asked === 'string' && PROTOCOL_VERSIONS.includes(asked) ? asked : PROTOCOL_VERSIONS[0];
+      return { result: { protocolVersion, capabilities: { tools: {} }, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS } };
+    }
+    case 'ping':
+      return { result: {} };
+    case 'tools/list':
+      return { result: { tools: listedTools() } };
+    case 'tools/call': {
+      if (typeof params.name !== 'string') return { error: { code: INVALID_PARAMS, message: 'params.name must be a tool name' } };
+      const tool = TOOLS.find((t) => t.name === params.name);
+      // A protocol error, as the MCP spec asks for an unknown tool; a tool's own failures are tool results.
+      if (!tool) return { error: { code: INVALID_PARAMS, message: `Unknown tool: ${params.name}` } };
+      return { result: await callTool(tool, ctx, params.arguments) };
+    }
+    default:
+      return { error: { code: METHOD_NOT_FOUND, message: `Method not found: ${message.method}` } };
+  }
 }
 
 /** Answers one POST /mcp for an already authenticated caller. */
 export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
-  const server = createServer(ctx);
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  await server.connect(transport);
-  let response: Response;
+  checkTransport(request);
+  let body: unknown;
   try {
-    response = await transport.handleRequest(request);
-  } finally {
-    await server.close();
+    body = JSON.parse(await request.text());
+  } catch {
+    throw refused('(body)', 'Parse error: Invalid JSON', 'INVALID_JSON');
   }
-  if (response.status >= 400 && response.status < 500) throw await transportRefusal(response);
-  return response;
-}
+  const batch = Array.isArray(body);
+  const messages: unknown[] = batch ? (body as unknown[]) : [body];
+  if (messages.length === 0 || messages.length > MAX_BATCH) throw refused('(body)', `Invalid Request: a batch holds 1..${MAX_BATCH} messages`);
+  if (!messages.every(isMessage)) throw refused('(body)', 'Parse error: Invalid JSON-RPC message');
+  if (messages.filter((m) => m.method === 'initialize').length > 0 && messages.length > 1) {
+    throw refused('(body)', 'Invalid Request: Only one initialization request is allowed');
+  }
 
-/** Which part of the request each of the transport's refusals is about. */
-const REFUSED_PART: Record<number, string> = { 406: 'Accept', 415: 'Content-Type' };
-
-/**
- * The transport refuses what it cannot take (not a JSON-RPC message, a wrong Accept or Content-Type) with a 4xx
- * and a JSON-RPC error body. The MCP spec leaves that body open, and this API's errors have one shape, so the
- * refusal becomes the 400 every other malformed request gets, with the transport's words.
- */
-async function transportRefusal(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
-  const said = typeof body?.error?.message === 'string' ? body.error.message : 'Not a valid MCP request.';
-  const path = REFUSED_PART[response.status] ?? '(body)';
-  return new ApiError(response.status === 415 ? 'INVALID_JSON' : 'VALIDATION_ERROR', `MCP: ${said}`, { details: [{ path, message: said }] });
+  // Notifications (no id) and the client's responses are taken and need no answer.
+  const requests = messages.filter((m) => m.method !== undefined && m.id !== undefined);
+  if (requests.length === 0) return new Response(null, { status: 202 });
+  const answers = [];
+  for (const message of requests) answers.push({ jsonrpc: '2.0', id: message.id, ...((await answer(message, ctx)) as object) });
+  return Response.json(batch ? answers : answers[0]);
 }
