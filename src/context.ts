@@ -17,20 +17,19 @@ export interface AppBindings {
     requestId: string;
     db: Db;
     caller: Caller;
-    /** Set while the request runs inside its Idempotency-Key transaction: work held back until that transaction ends. */
-    heldWork?: (() => Promise<unknown>)[];
+    /** Set while the request runs inside its Idempotency-Key transaction: defers work until that transaction ends. */
+    deferInTransaction?: (work: () => Promise<unknown>) => void;
   };
 }
 
 /**
  * Starts work that outlives the answer without delaying it. Inside the request's Idempotency-Key transaction the
- * work waits for that transaction to end: what a service committed there is only a savepoint until then, and the
- * work (Stripe calls, queue messages) reads it from another connection.
+ * work waits for that transaction to end (services/idempotency.ts answerOnce holds it).
  */
 export function deferrer(c: Context<AppBindings>): (work: () => Promise<unknown>) => void {
   return (work) => {
-    const held = c.get('heldWork');
-    if (held) held.push(work);
+    const inTransaction = c.get('deferInTransaction');
+    if (inTransaction) inTransaction(work);
     else c.executionCtx.waitUntil(work());
   };
 }

@@ -139,24 +139,19 @@ async function execute(ctx: ToolContext, run: (ctx: ToolContext) => Promise<Tool
  */
 async function executeOnce(tool: ToolDefinition, ctx: ToolContext, key: string, args: Record<string, unknown>): Promise<Executed> {
   const fingerprint = await requestFingerprint(`MCP ${tool.name}`, '', JSON.stringify(args));
-  const held: (() => Promise<unknown>)[] = [];
-  try {
-    const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key, fingerprint }, async (tx) => {
-      const executed = await execute({ ...ctx, db: tx, defer: (work) => held.push(work) }, (runCtx) => tool.run(runCtx, args));
-      return { result: executed, stored: { status: executed.status, body: JSON.stringify(executed.result), contentType: 'application/json' } };
-    });
-    if (outcome.kind === 'acted') return outcome.result;
-    if (outcome.kind === 'replay') {
-      const result = JSON.parse(outcome.answer.body) as CallToolResult;
-      return { status: outcome.answer.status, result: { ...result, _meta: { ...result._meta, idempotent_replayed: true } } };
-    }
-    if (outcome.kind === 'mismatch') {
-      throw new ApiError('IDEMPOTENCY_MISMATCH', 'This idempotency_key was already used with different arguments or another tool. Use a new key.');
-    }
-    throw new ApiError('CONFLICT', 'A call with this idempotency_key is still being processed. Retry shortly.');
-  } finally {
-    for (const work of held) ctx.defer(work);
+  const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key, fingerprint }, ctx.defer, async (tx, defer) => {
+    const executed = await execute({ ...ctx, db: tx, defer }, (runCtx) => tool.run(runCtx, args));
+    return { result: executed, stored: { status: executed.status, body: JSON.stringify(executed.result), contentType: 'application/json' } };
+  });
+  if (outcome.kind === 'acted') return outcome.result;
+  if (outcome.kind === 'replay') {
+    const result = JSON.parse(outcome.answer.body) as CallToolResult;
+    return { status: outcome.answer.status, result: { ...result, _meta: { ...result._meta, idempotent_replayed: true } } };
   }
+  if (outcome.kind === 'mismatch') {
+    throw new ApiError('IDEMPOTENCY_MISMATCH', 'This idempotency_key was already used with different arguments or another tool. Use a new key.');
+  }
+  throw new ApiError('CONFLICT', 'A call with this idempotency_key is still being processed. Retry shortly.');
 }
 
 /**

@@ -62,12 +62,13 @@ export function idempotencyWith(options: IdempotencyOptions) {
     const url = new URL(c.req.url);
     const fingerprint = await requestFingerprint(`${c.req.method} ${url.pathname}`, url.search, await c.req.text());
     const db = c.var.db;
-    const held: (() => Promise<unknown>)[] = [];
-    c.set('heldWork', held);
     let outcome: IdempotentOutcome<void>;
     try {
-      outcome = await answerOnce(db, { userId: c.var.caller.id, key, fingerprint }, async (tx) => {
+      // Work the request defers waits inside answerOnce until the transaction ends, then goes to waitUntil.
+      const afterTransaction = (work: () => Promise<unknown>) => c.executionCtx.waitUntil(work());
+      outcome = await answerOnce(db, { userId: c.var.caller.id, key, fingerprint }, afterTransaction, async (tx, defer) => {
         c.set('db', tx);
+        c.set('deferInTransaction', defer);
         await next();
         const res = c.res;
         const body = redactBody(await res.clone().text(), redact);
@@ -75,9 +76,7 @@ export function idempotencyWith(options: IdempotencyOptions) {
       });
     } finally {
       c.set('db', db);
-      c.set('heldWork', undefined);
-      // Committed or rolled back, the transaction has ended: what the request left for later may start now.
-      for (const work of held) c.executionCtx.waitUntil(work());
+      c.set('deferInTransaction', undefined);
     }
 
     if (outcome.kind === 'replay') {

@@ -53,11 +53,30 @@ class NotKept<T> {
 /** Thrown to roll back the savepoint of an error answer: whatever the failed action wrote must not stay. */
 const UNDO = Symbol('undo');
 
+/** Starts work that outlives the answer (PaymentsContext.defer). */
+export type Defer = (work: () => Promise<unknown>) => void;
+
 /**
  * Runs `act` at most once for the request's key. `act` works in the transaction it is given (its own transactions
- * become savepoints of it); an error answer (status >= 400) has its writes undone and is kept as it is.
+ * become savepoints of it); an error answer (status >= 400) has its writes undone and is kept as it is. Work `act`
+ * defers is held until the transaction has ended, committed or rolled back (what `act` committed is only a savepoint
+ * until then, and that work reads it from another connection), then handed to `defer`.
  */
-export async function answerOnce<T>(db: Db, request: IdempotentRequest, act: (tx: Db) => Promise<Acted<T>>): Promise<IdempotentOutcome<T>> {
+export async function answerOnce<T>(
+  db: Db,
+  request: IdempotentRequest,
+  defer: Defer,
+  act: (tx: Db, defer: Defer) => Promise<Acted<T>>,
+): Promise<IdempotentOutcome<T>> {
+  const held: (() => Promise<unknown>)[] = [];
+  try {
+    return await runOnce(db, request, (tx) => act(tx, (work) => held.push(work)));
+  } finally {
+    for (const work of held) defer(work);
+  }
+}
+
+async function runOnce<T>(db: Db, request: IdempotentRequest, act: (tx: Db) => Promise<Acted<T>>): Promise<IdempotentOutcome<T>> {
   try {
     return await db.transaction(async (tx): Promise<IdempotentOutcome<T>> => {
       if (!(await tryLockIdempotencyKey(tx, request.userId, request.key))) return { kind: 'in_flight' };
