@@ -11,12 +11,19 @@ export interface Caller {
   apiKeyId: string | null;
 }
 
+/** A credential checked as far as it can be without the database (services/credentials.ts). */
+export type VerifiedCredential =
+  | { kind: 'jwt'; userId: string; role: Caller['role'] | null }
+  | { kind: 'api_key'; keyHash: string };
+
 export interface AppBindings {
   Bindings: AppEnv;
   Variables: {
     requestId: string;
     db: Db;
     caller: Caller;
+    /** Set instead of caller on reads that check the credential in their own statement (middleware/auth.ts). */
+    credential: VerifiedCredential;
     /** Set while the request runs inside its Idempotency-Key transaction: defers work until that transaction ends. */
     deferInTransaction?: (work: () => Promise<unknown>) => void;
   };

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema';
 import { ApiError } from '../src/lib/errors';
 import { createAdmin } from '../src/services/admins';
-import { call } from './support/api';
+import { issueAccessToken } from '../src/services/tokens';
+import { call, env } from './support/api';
 import { newAccount, uniqueEmail } from './support/accounts';
 import { withDb } from './support/db';
 
@@ -41,10 +42,22 @@ describe('admin accounts (npm run admin:create)', () => {
     const { user, outcome } = await admin({ email: existing.email, password: 'new-admin-password', promote: true });
     expect(outcome).toBe('promoted');
     expect(user).toMatchObject({ id: existing.id, role: 'admin' });
-    // The role is read on every request: the token issued before the promotion now acts as admin.
     expect((await call('/auth/me', { token: existing.token })).body.role).toBe('admin');
+    // Admin rights come with a new sign-in: the token issued before the promotion keeps the role it was issued with.
+    const verifyNobody = (token: string) => call('/api/v1/admin/professionals/usr_0000000000000000/verify', { token, body: {} });
+    expect((await verifyNobody(existing.token)).status).toBe(403);
     expect((await call('/auth/login', { body: { email: existing.email, password: existing.password } })).status).toBe(401);
-    expect((await call('/auth/login', { body: { email: existing.email, password: 'new-admin-password' } })).status).toBe(200);
+    const signedIn = await call('/auth/login', { body: { email: existing.email, password: 'new-admin-password' } });
+    expect(signedIn.status).toBe(200);
+    expect((await verifyNobody(signedIn.body.access_token)).status).toBe(404);
+  });
+
+  it('never trusts an admin claim alone: a token saying admin for an account that is not gets 403', async () => {
+    const client = await newAccount('client');
+    const { token } = await issueAccessToken(env, client.id, 'admin');
+    const res = await call('/api/v1/admin/professionals/usr_0000000000000000/verify', { token, body: {} });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
   it('applies the registration rules to email and password', async () => {

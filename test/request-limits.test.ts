@@ -3,7 +3,7 @@
  * (wrangler.toml's development config: 3 requests per 60 s), the same binding type with a limit a test can reach.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { Caller } from '../src/context';
+import type { VerifiedCredential } from '../src/context';
 import { countRequest, REQUEST_LIMIT_PERIOD_SECONDS, requestLimitKey } from '../src/services/request-limits';
 import { call, env, type ApiResponse, type CallOptions } from './support/api';
 import { newAccount, type TestAccount } from './support/accounts';
@@ -99,17 +99,17 @@ describe('request limits per caller', () => {
 });
 
 describe('the limiter itself', () => {
-  const caller = (authMethod: Caller['authMethod'], apiKeyId: string | null): Caller => ({ id: 'usr_1', role: 'ai_client', authMethod, apiKeyId });
+  const token: VerifiedCredential = { kind: 'jwt', userId: 'usr_1', role: 'ai_client' };
 
-  it('keys by API key id when called with a key, else by account', () => {
-    expect(requestLimitKey(caller('api_key', 'key_9'))).toBe('key:key_9');
-    expect(requestLimitKey(caller('jwt', null))).toBe('user:usr_1');
+  it('keys by API key (its hash, known before any database read) when called with a key, else by account', () => {
+    expect(requestLimitKey({ kind: 'api_key', keyHash: 'ab12' })).toBe('key:ab12');
+    expect(requestLimitKey(token)).toBe('user:usr_1');
   });
 
   it('serves the request when the limiter cannot answer', async () => {
     const broken: RateLimit = { limit: () => Promise.reject(new Error('unavailable')) };
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    await expect(countRequest(broken, caller('jwt', null))).resolves.toBeUndefined();
+    await expect(countRequest(broken, token)).resolves.toBeUndefined();
     expect(log).toHaveBeenCalledWith(expect.stringContaining('request limiter unavailable'));
     log.mockRestore();
   });

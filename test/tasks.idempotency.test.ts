@@ -128,7 +128,7 @@ describe('Idempotency-Key', () => {
     const owner = await quickAccount();
     const body = seedTaskBody();
     const holder = openDb(env);
-    const client = await holder.pool.connect();
+    const client = await holder.pool().connect();
     client.on('error', () => undefined);
     await client.query('begin');
     await client.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', [owner.id, 'dropped']);

@@ -47,12 +47,12 @@ async function expect401(res: ApiResponse) {
 }
 
 describe('access tokens', () => {
-  it('issues HS256 tokens with kid, iss, aud, sub, iat and exp', async () => {
+  it('issues HS256 tokens with kid, iss, aud, sub, role, iat and exp', async () => {
     const account = await newAccount();
     const header = decodeProtectedHeader(account.token);
     expect(header).toEqual({ alg: 'HS256', kid: devKey().kid, typ: 'JWT' });
     const claims = decodeJwt(account.token);
-    expect(claims).toEqual({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: account.id, iat: expect.any(Number), exp: expect.any(Number) });
+    expect(claims).toEqual({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: account.id, role: 'ai_client', iat: expect.any(Number), exp: expect.any(Number) });
     expect(claims.exp! - claims.iat!).toBe(3600);
     expect(Math.abs(claims.iat! - now())).toBeLessThan(60);
   });

@@ -1,6 +1,7 @@
-import { Pool, neonConfig } from '@neondatabase/serverless';
+import { neon, neonConfig, Pool } from '@neondatabase/serverless';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { drizzle, type NeonQueryResultHKT } from 'drizzle-orm/neon-serverless';
+import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
+import { drizzle as drizzlePool, type NeonQueryResultHKT } from 'drizzle-orm/neon-serverless';
 import type { PgDatabase, PgTransaction } from 'drizzle-orm/pg-core';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
@@ -8,8 +9,7 @@ import { ApiError } from '../lib/errors';
 /**
  * What services and queries run on: the database, or a transaction standing in for it (a request that carries an
  * Idempotency-Key runs whole inside one, so a service's own `transaction` becomes a savepoint of it). Queries use
- * the query builder on the tables of ./schema, never drizzle's relational API: without a schema handed to
- * drizzle(), building the handle each request costs under a microsecond instead of about 0.25 ms.
+ * the query builder on the tables of ./schema, never drizzle's relational API (drizzle is built without a schema).
  */
 type NoSchema = Record<string, never>;
 export type Db = PgDatabase<NeonQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
@@ -23,11 +23,13 @@ export function isLoopbackDatabase(url: string): boolean {
 }
 
 /**
- * A plain local Postgres speaks TCP, the Neon driver speaks WebSocket: on a loopback host the driver is sent
- * through the local relay (see src/node/relay.ts). neonConfig is global, but it only depends on the Worker's
- * env, which is the same for every request an isolate serves, so setting it here holds no request state.
+ * A plain local Postgres speaks neither of the Neon driver's protocols: on a loopback host the driver is sent to the
+ * local endpoint (src/node/relay.ts), which answers SQL over HTTP and relays WebSockets to Postgres' TCP port.
+ * neonConfig is global, but it only depends on the Worker's env, which is the same for every request an isolate
+ * serves, so setting it here holds no request state.
  */
-function routeThroughRelay(relayPort: string): void {
+function routeToLocalEndpoint(relayPort: string): void {
+  neonConfig.fetchEndpoint = () => `http://127.0.0.1:${relayPort}/sql`;
   neonConfig.wsProxy = (host, port) => `127.0.0.1:${relayPort}/v2?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
@@ -35,42 +37,84 @@ function routeThroughRelay(relayPort: string): void {
 }
 
 /**
- * How long a request waits for a database connection before it gives up and answers 503: an unreachable host
- * (packets dropped, no refusal) would otherwise hold the request until the platform kills it. Covers opening the
- * WebSocket, Postgres' startup and authentication. A suspended Neon compute typically wakes in under a second, so 5 s
- * leaves room for that and still answers promptly.
+ * How long a request waits for the database before it gives up and answers 503: an unreachable host (packets
+ * dropped, no refusal) would otherwise hold the request until the platform kills it. For the Pool it covers opening
+ * the WebSocket, Postgres' startup and authentication; over HTTP, one whole statement (none of ours takes more than
+ * a few milliseconds). A suspended Neon compute typically wakes in under a second, so 5 s leaves room for that.
  */
 export const DB_CONNECT_TIMEOUT_MS = 5_000;
 
+/** Every statement sent over HTTP gets its own deadline (a signal given to neon() would be shared by all of them). */
+function fetchWithDeadline(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  return fetch(input, { ...init, signal: AbortSignal.timeout(DB_CONNECT_TIMEOUT_MS) });
+}
+
+/**
+ * Built once per isolate and database: Neon's HTTP query function with drizzle over it. It holds no connection
+ * (each statement is one fetch, which the runtime keeps alive between requests), so every request can share it.
+ * Typed as the Pool's database: the query builder is the same, and the raw results of execute() have the same
+ * { rows, rowCount } on both paths.
+ */
+let shared: { url: string; db: Db } | undefined;
+
+function httpDatabase(url: string): Db {
+  if (shared?.url !== url) {
+    neonConfig.fetchFunction = fetchWithDeadline;
+    shared = { url, db: drizzleHttp({ client: neon(url) }) as unknown as Db };
+  }
+  return shared.db;
+}
+
 export interface DbHandle {
+  /** Statements over HTTP; `db.transaction` runs on this request's WebSocket Pool, opened at its first use. */
   db: Db;
-  /** The connections behind `db` (tests count them). */
-  pool: Pool;
+  /** The request's Pool, opened now if it is not yet (tests hold transactions of their own on it). */
+  pool: () => Pool;
+  /** Whether anything in this request needed the Pool. */
+  poolOpened: () => boolean;
   close: () => Promise<void>;
 }
 
 const CLOSE_WAIT_MS = 1000;
 
-/** One WebSocket Pool per request (Workers cannot share sockets across requests); close it with waitUntil. */
+/**
+ * The request's database: reads and single-statement writes go over HTTP (no connection to set up), and only an
+ * interactive transaction opens a WebSocket Pool, which Workers cannot share across requests; close it with waitUntil.
+ */
 export function openDb(env: AppEnv): DbHandle {
   const url = env.DATABASE_URL;
   if (!url) throw new ApiError('INTERNAL', 'DATABASE_URL is not configured.');
   if (isLoopbackDatabase(url)) {
     if (!env.DB_RELAY_PORT) throw new ApiError('INTERNAL', 'DB_RELAY_PORT is required for a loopback DATABASE_URL.');
-    routeThroughRelay(env.DB_RELAY_PORT);
+    routeToLocalEndpoint(env.DB_RELAY_PORT);
   }
-  const pool = new Pool({ connectionString: url, max: 5, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+  let pool: Pool | undefined;
+  let poolDb: Db | undefined;
   let closing = false;
-  // A dropped idle connection must not crash the isolate; the next query reconnects. Sockets torn down by our own
-  // close() report "connection lost" too: expected, not logged.
-  pool.on('error', (err: Error) => {
-    if (!closing) console.error(JSON.stringify({ level: 'error', message: `db pool: ${err.message}` }));
-  });
+  const openPool = (): Pool => {
+    if (pool) return pool;
+    pool = new Pool({ connectionString: url, max: 5, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+    // A dropped idle connection must not crash the isolate; the next query reconnects. Sockets torn down by our own
+    // close() report "connection lost" too: expected, not logged.
+    pool.on('error', (err: Error) => {
+      if (!closing) console.error(JSON.stringify({ level: 'error', message: `db pool: ${err.message}` }));
+    });
+    return pool;
+  };
+  // The shared HTTP database with this request's transactions: an object of its own whose prototype is the shared
+  // one, so nothing of the request is written onto what other requests use.
+  const db: Db = Object.create(httpDatabase(url));
+  db.transaction = ((work, config) => {
+    poolDb ??= drizzlePool({ client: openPool() });
+    return poolDb.transaction(work, config);
+  }) as Db['transaction'];
   return {
-    db: drizzle({ client: pool }),
-    pool,
+    db,
+    pool: openPool,
+    poolOpened: () => pool !== undefined,
     close: () => {
       closing = true;
+      if (!pool) return Promise.resolve();
       // A connection whose server went away mid-query never reports its end, and pool.end() would wait for it until
       // the runtime cuts waitUntil off; its socket goes with the request anyway, so stop waiting after a moment.
       return Promise.race([pool.end(), new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);

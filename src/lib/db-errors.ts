@@ -7,7 +7,9 @@
  * "unexpectedly", or "due to connection timeout" when connecting took too long); "timeout expired" /
  * "timeout exceeded when trying to connect"; a socket error code from a TCP stack; and Postgres itself refusing
  * while it shuts down or starts up (SQLSTATE class 08, connection exception, and 57P01..57P03). drizzle wraps
- * a failed query in an error whose `cause` is the driver's, so the whole cause chain is read.
+ * a failed query in an error whose `cause` is the driver's, so the whole cause chain is read. Over HTTP: "Error
+ * connecting to database" when the fetch itself fails or times out, and "Server error (HTTP status 502..504)" when
+ * the endpoint answers that the database is out of reach.
  */
 /** Seconds a client should wait before retrying: a restart or failover of the database takes a few. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
@@ -16,7 +18,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
 const SHUTDOWN_STATES = new Set(['57P01', '57P02', '57P03']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const UNREACHABLE =
-  /connection terminated|timeout expired|timeout exceeded when trying to connect|websocket|network connection lost|connection refused|connection reset|is not queryable/i;
+  /error connecting to database|server error \(http status 50[234]\)|connection terminated|timeout expired|timeout exceeded when trying to connect|websocket|network connection lost|connection refused|connection reset|is not queryable/i;
 
 function isUnreachable(err: unknown): boolean {
   // The driver emits the socket's error event itself; nothing else here throws an Event.

@@ -116,6 +116,8 @@ export function renderError(c: Context, thrown: unknown): Response {
   const requestId = (c.get('requestId') as string | undefined) ?? 'req_unknown';
   if (err.code === 'INTERNAL') logInternalError(requestId, thrown);
   else if (err !== thrown && err.code === 'SERVICE_UNAVAILABLE') logDatabaseUnavailable(requestId, thrown);
+  // RFC 9110: a 401 names the scheme it wants.
+  if (err.status === 401) c.header('WWW-Authenticate', 'Bearer realm="gohirehumans"');
   if (err.headers) for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   return c.json(errorBody(err, requestId), err.status);
 }

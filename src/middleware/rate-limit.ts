@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppBindings } from '../context';
 import { consume, registrationRules } from '../services/rate-limits';
-import { countRequest } from '../services/request-limits';
 
 /**
  * The caller's address as Cloudflare saw it. CF-Connecting-IP is set by Cloudflare's edge and cannot be forged
@@ -16,9 +15,3 @@ export const limitRegistrations = createMiddleware<AppBindings>(async (c, next) 
   await consume(c.var.db, await registrationRules(c.env, clientIp(c)), 'Too many registrations from this address.');
   await next();
 });
-
-/**
- * Counts the request against the caller's bucket. Runs inside requireAuth, once the caller is known: an
- * unauthenticated request is a 401 before it can count against anyone.
- */
-export const limitCallerRequests = (c: Context<AppBindings>): Promise<void> => countRequest(c.env.API_RATE_LIMITER, c.var.caller);

@@ -1,11 +1,14 @@
 /**
- * WebSocket-to-TCP relay: lets the Neon driver (which only speaks WebSocket) reach a plain Postgres on this
- * machine. Neon's driver asks for `ws://127.0.0.1:PORT/v2?address=HOST:PORT`; we open that TCP connection and
- * pipe bytes both ways. Only loopback targets are relayed, so it is not an open proxy.
+ * What lets the Neon driver reach a plain Postgres on this machine, on one port: its SQL-over-HTTP endpoint
+ * (`POST /sql`, see ./sql-over-http.ts) for single statements and batches, and a WebSocket-to-TCP relay for the
+ * interactive transactions of its Pool: the driver asks for `ws://127.0.0.1:PORT/v2?address=HOST:PORT`; we open that
+ * TCP connection and pipe bytes both ways. Only loopback targets are served, so it is not an open proxy.
  */
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { WebSocketServer as WebSocketServerType } from 'ws';
+import { sqlOverHttp } from './sql-over-http';
 
 // Loaded through require: bundlers that prefer the 'browser' condition would otherwise pick ws's browser stub.
 const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: typeof WebSocketServerType };
@@ -18,7 +21,16 @@ export interface Relay {
 }
 
 export async function startRelay(port = 0): Promise<Relay> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port });
+  const sql = sqlOverHttp();
+  const httpServer = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    if (req.method === 'POST' && path === '/sql') sql.handle(req, res);
+    else if (req.method === 'GET' && path === '/stats') sql.stats(req, res);
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('POST /sql, GET /stats, or a WebSocket to /v2');
+  });
+  // Workers keep their fetch connections to the endpoint alive between requests, as they would to Neon's.
+  httpServer.keepAliveTimeout = 60_000;
+  const server = new WebSocketServer({ server: httpServer });
   server.on('connection', (socket, request) => {
     const address = new URL(request.url ?? '/', 'ws://relay').searchParams.get('address') ?? '';
     const separator = address.lastIndexOf(':');
@@ -45,16 +57,19 @@ export async function startRelay(port = 0): Promise<Relay> {
     tcp.on('error', () => socket.terminate());
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+    httpServer.once('error', reject);
+    httpServer.listen(port, '127.0.0.1', resolve);
   });
-  const bound = server.address();
+  const bound = httpServer.address();
   return {
     port: typeof bound === 'object' && bound ? bound.port : port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close(() => {
+          httpServer.closeAllConnections();
+          httpServer.close(() => void sql.close().then(resolve, resolve));
+        });
       }),
   };
 }

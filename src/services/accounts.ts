@@ -55,10 +55,10 @@ export async function signIn(
   await consume(db, rules, 'Too many failed sign-in attempts.');
   const user = await authenticate(db, input.email, input.password);
   await release(db, rules);
-  return { user, ...(await issueAccessToken(env, user.id)) };
+  return { user, ...(await issueAccessToken(env, user.id, user.role)) };
 }
 
-const accountGone = () => new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+export const accountGone = () => new ApiError('UNAUTHORIZED', 'This account no longer exists.');
 
 export async function getAccount(db: Db, id: string): Promise<UserRow> {
   const user = await findUserById(db, id);

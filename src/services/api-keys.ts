@@ -74,9 +74,17 @@ export async function revokeApiKey(db: Db, userId: string, keyId: string): Promi
   return row;
 }
 
-/** The key's owner; a malformed, unknown or revoked key is 401 (malformed ones never reach the database). */
-export async function authenticateApiKey(db: Db, key: string): Promise<ApiKeyOwner> {
-  const owner = KEY_SHAPE.test(key) ? await findLiveApiKeyByHash(db, await sha256Hex(key)) : null;
-  if (!owner) throw new ApiError('UNAUTHORIZED', 'The API key is invalid or has been revoked.');
+export const invalidApiKey = () => new ApiError('UNAUTHORIZED', 'The API key is invalid or has been revoked.');
+
+/** What a presented key is stored and looked up as; a malformed key is 401 without reaching the database. */
+export async function apiKeyHash(key: string): Promise<string> {
+  if (!KEY_SHAPE.test(key)) throw invalidApiKey();
+  return sha256Hex(key);
+}
+
+/** The owner of the live key with this hash; an unknown or revoked key is 401. */
+export async function findApiKeyOwner(db: Db, keyHash: string): Promise<ApiKeyOwner> {
+  const owner = await findLiveApiKeyByHash(db, keyHash);
+  if (!owner) throw invalidApiKey();
   return owner;
 }

@@ -4,7 +4,7 @@
  * It is approximate and per location by design; the exact, durable limits (failed logins, registrations) stay in
  * Postgres (./rate-limits.ts).
  */
-import type { Caller } from '../context';
+import type { VerifiedCredential } from '../context';
 import { ApiError } from '../lib/errors';
 
 /**
@@ -15,17 +15,18 @@ export const REQUEST_LIMIT_PERIOD_SECONDS = 60;
 
 /**
  * One bucket per API key when called with a key, so one runaway agent does not lock its owner's other keys or
- * the owner's own session; otherwise one per account.
+ * the owner's own session; otherwise one per account. Keys are told apart by their hash, known before any database
+ * read: the limit is counted first, and a flood of unknown or revoked keys is held back like any other.
  */
-export function requestLimitKey(caller: Caller): string {
-  return caller.authMethod === 'api_key' && caller.apiKeyId ? `key:${caller.apiKeyId}` : `user:${caller.id}`;
+export function requestLimitKey(credential: VerifiedCredential): string {
+  return credential.kind === 'api_key' ? `key:${credential.keyHash}` : `user:${credential.userId}`;
 }
 
 /** Counts one request for the caller; 429 RATE_LIMITED with Retry-After once the caller is over the limit. */
-export async function countRequest(limiter: RateLimit, caller: Caller): Promise<void> {
+export async function countRequest(limiter: RateLimit, credential: VerifiedCredential): Promise<void> {
   let allowed: boolean;
   try {
-    ({ success: allowed } = await limiter.limit({ key: requestLimitKey(caller) }));
+    ({ success: allowed } = await limiter.limit({ key: requestLimitKey(credential) }));
   } catch (err) {
     // The limiter protects capacity, it is not a rule about the caller's data: if it cannot answer, serve the request.
     console.error(JSON.stringify({ level: 'error', message: `request limiter unavailable: ${String(err)}` }));
@@ -34,7 +35,7 @@ export async function countRequest(limiter: RateLimit, caller: Caller): Promise<
   if (allowed) return;
   throw new ApiError(
     'RATE_LIMITED',
-    `Too many requests for this ${caller.authMethod === 'api_key' ? 'API key' : 'account'}. Try again in ${REQUEST_LIMIT_PERIOD_SECONDS} seconds.`,
+    `Too many requests for this ${credential.kind === 'api_key' ? 'API key' : 'account'}. Try again in ${REQUEST_LIMIT_PERIOD_SECONDS} seconds.`,
     { headers: { 'Retry-After': String(REQUEST_LIMIT_PERIOD_SECONDS) } },
   );
 }

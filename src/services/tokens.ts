@@ -5,6 +5,7 @@
  * and every key verifies, so a new key can be put first while tokens signed by the previous one stay valid.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Caller } from '../context';
 import type { AppEnv } from '../env';
 import { isProduction } from '../env';
 import { ApiError } from '../lib/errors';
@@ -61,13 +62,20 @@ export function tokenTtlSeconds(env: AppEnv): number {
   return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_TTL_SECONDS;
 }
 
-export async function issueAccessToken(env: AppEnv, userId: string): Promise<{ token: string; expiresIn: number }> {
+type Role = Caller['role'];
+const ROLES: readonly Role[] = ['ai_client', 'client', 'professional', 'admin'];
+
+/**
+ * Tokens carry the account's role (claim `role`) so that a request can know its caller without reading the
+ * database; see credentials.ts for when the claim is trusted.
+ */
+export async function issueAccessToken(env: AppEnv, userId: string, role: Role): Promise<{ token: string; expiresIn: number }> {
   const [key] = signingKeys(env);
   const expiresIn = tokenTtlSeconds(env);
   // One clock reading for both: read twice, a second's tick between them would make the lifetime one second longer
   // than JWT_TTL_SECONDS, which verification refuses.
   const issuedAt = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({})
+  const token = await new SignJWT({ role })
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: key!.kid, typ: 'JWT' })
     .setIssuer(JWT_ISSUER)
     .setAudience(JWT_AUDIENCE)
@@ -78,8 +86,8 @@ export async function issueAccessToken(env: AppEnv, userId: string): Promise<{ t
   return { token, expiresIn };
 }
 
-/** The user id a valid token names; every failure is the same 401. */
-export async function verifyAccessToken(env: AppEnv, token: string): Promise<string> {
+/** Who a valid token names: the user id, and the role it was issued with (null when it has none). Every failure is the same 401. */
+export async function verifyAccessToken(env: AppEnv, token: string): Promise<{ userId: string; role: Role | null }> {
   const keys = signingKeys(env);
   try {
     const { payload } = await jwtVerify(
@@ -102,7 +110,8 @@ export async function verifyAccessToken(env: AppEnv, token: string): Promise<str
     const now = Math.floor(Date.now() / 1000);
     if (payload.iat! > now + CLOCK_SKEW_SECONDS) throw new Error('iat is in the future');
     if (payload.exp! - payload.iat! > tokenTtlSeconds(env)) throw new Error('lifetime beyond JWT_TTL_SECONDS');
-    return payload.sub!;
+    const role = ROLES.find((r) => r === payload.role) ?? null;
+    return { userId: payload.sub!, role };
   } catch {
     throw new ApiError('UNAUTHORIZED', 'The access token is invalid or expired. Log in again.');
   }

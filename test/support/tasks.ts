@@ -41,7 +41,7 @@ export async function quickAccount(role: TestRole | 'admin' = 'ai_client', optio
       verified: options.verified ?? false,
     }),
   );
-  const { token } = await issueAccessToken(env, id);
+  const { token } = await issueAccessToken(env, id, role);
   return { id, email, password: '', role, token };
 }
 

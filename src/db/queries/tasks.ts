@@ -49,7 +49,7 @@ const deliverablesJson = sql<{ id: string; text: string; attachments: Attachment
 /** The task's escrow balance, read from its ledger account (a primary-key lookup per task). */
 const escrowCents = sql<string>`coalesce((select a.balance_cents from ${ledgerAccounts} a where a.id = 'escrow:' || ${tasks.id}), 0)`;
 
-const viewColumns = {
+export const viewColumns = {
   task: tasks,
   escrowCents,
   professional: { id: users.id, fullName: users.fullName, ratingSum: users.ratingSum, ratingCount: users.ratingCount },
@@ -63,7 +63,7 @@ type RawView = {
   deliverables: (typeof deliverablesJson)['_']['type'];
 };
 
-function toView(raw: RawView): TaskView {
+export function toView(raw: RawView): TaskView {
   return {
     task: raw.task,
     escrowCents: Number(raw.escrowCents),

@@ -25,12 +25,13 @@ export const isListed = (task: TaskRow): boolean => task.status === 'open' && is
 export const wasListed = (task: TaskRow): boolean =>
   task.professionalId !== null || ['funded', 'released', 'refunded'].includes(task.fundingStatus);
 
-export async function relationTo(db: Db, caller: Caller, task: TaskRow): Promise<TaskRelation | null> {
+/** `callerVerified`, when the caller's verification was already read (with the task, say), saves reading it again. */
+export async function relationTo(db: Db, caller: Caller, task: TaskRow, callerVerified?: boolean): Promise<TaskRelation | null> {
   if (task.clientId === caller.id) return 'owner';
   if (task.professionalId === caller.id) return 'assignee';
   if (caller.role === 'admin') return 'admin';
-  if (caller.role === 'professional' && isListed(task) && (await isVerifiedProfessional(db, caller.id))) return 'market';
-  return null;
+  if (caller.role !== 'professional' || !isListed(task)) return null;
+  return (callerVerified ?? (await isVerifiedProfessional(db, caller.id))) ? 'market' : null;
 }
 
 /** The task and the caller's relation to it; 404 when the caller may not see it at all. */

@@ -1,7 +1,8 @@
 /** Posting, reading and listing tasks (the moves between statuses live in actions.ts). */
-import type { Caller } from '../../context';
+import type { Caller, VerifiedCredential } from '../../context';
 import type { Db } from '../../db/client';
 import { insertTaskEvent, listTaskEvents } from '../../db/queries/task-history';
+import { findTaskViewWithReader } from '../../db/queries/task-reads';
 import {
   findTaskView,
   insertTask,
@@ -14,6 +15,7 @@ import {
 import { notFound } from '../../lib/errors';
 import { unknownCursor } from '../../lib/pagination';
 import { newId } from '../../lib/ids';
+import { callerFromReader, readerRef } from '../credentials';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { loadTaskFor, relationTo, requireVerifiedProfessional, type TaskRelation } from './access';
 
@@ -48,6 +50,19 @@ export async function createTask(db: Db, caller: Caller, input: NewTaskInput): P
 
 export async function getTask(db: Db, caller: Caller, taskId: string): Promise<TaskView> {
   return (await readTaskFor(db, caller, taskId)).view;
+}
+
+/**
+ * GET /api/v1/tasks/{id}, the hot read: the credential's account (or live key) and the task in one statement, so the
+ * whole request is one round trip. The same rules as getTask: 401 for a key or account that is gone, 404 for a task the
+ * caller may not see.
+ */
+export async function getTaskWithCredential(db: Db, credential: VerifiedCredential, taskId: string): Promise<TaskView> {
+  const { reader, view } = await findTaskViewWithReader(db, readerRef(credential), taskId);
+  const caller = callerFromReader(credential, reader);
+  const relation = view ? await relationTo(db, caller, view.task, reader!.verified) : null;
+  if (!view || !relation) throw notFound('Task');
+  return view;
 }
 
 /** The task as GET shows it, and the caller's relation to it (what a wait needs to know which messages it may see). */

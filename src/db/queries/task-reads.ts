@@ -1,0 +1,70 @@
+/**
+ * A task read with its reader checked in the same statement: the hot read (GET /api/v1/tasks/{id}) is one round trip
+ * whatever the credential. The reader is the account a verified token names, or the live API key presented (by its
+ * hash), which the same statement stamps last_used_at on as the key lookup does (at most once a minute).
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { apiKeys, tasks, users } from '../schema';
+import { toView, viewColumns, type TaskView } from './tasks';
+
+export type ReaderRef = { kind: 'account'; userId: string } | { kind: 'api_key'; keyHash: string };
+
+export interface Reader {
+  userId: string;
+  role: (typeof users.$inferSelect)['role'];
+  verified: boolean;
+  /** The API key read with, when it was one. */
+  keyId: string | null;
+}
+
+function readerCte(db: Db, ref: ReaderRef) {
+  const columns = {
+    userId: sql<string>`${users.id}`.as('reader_user_id'),
+    role: sql<Reader['role']>`${users.role}`.as('reader_role'),
+    verified: sql<boolean>`${users.verified}`.as('reader_verified'),
+  };
+  if (ref.kind === 'account') {
+    return db.$with('reader').as(
+      db
+        .select({ ...columns, keyId: sql<string | null>`null::text`.as('reader_key_id') })
+        .from(users)
+        .where(eq(users.id, ref.userId)),
+    );
+  }
+  return db.$with('reader').as(
+    db
+      .select({ ...columns, keyId: sql<string | null>`${apiKeys.id}`.as('reader_key_id') })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(and(eq(apiKeys.keyHash, ref.keyHash), isNull(apiKeys.revokedAt))),
+  );
+}
+
+/** The reader (null: no such account, or no such live key) and the task (null: no task by that id). */
+export async function findTaskViewWithReader(
+  db: Db,
+  ref: ReaderRef,
+  taskId: string,
+): Promise<{ reader: Reader | null; view: TaskView | null }> {
+  const reader = readerCte(db, ref);
+  // Data-modifying CTEs run whether or not they are referenced; this one only for a key, and only when it is due.
+  const touched = db.$with('touched', { id: sql<string>`id` }).as(
+    ref.kind === 'api_key'
+      ? sql`update ${apiKeys} set last_used_at = now()
+            where id = (select reader_key_id from reader)
+              and (last_used_at is null or last_used_at < now() - interval '1 minute')
+            returning id`
+      : sql`select null::text as id where false`,
+  );
+  const [row] = await db
+    .with(reader, touched)
+    .select({ reader: { userId: reader.userId, role: reader.role, verified: reader.verified, keyId: reader.keyId }, ...viewColumns })
+    .from(reader)
+    .leftJoin(tasks, eq(tasks.id, taskId))
+    .leftJoin(users, eq(users.id, tasks.professionalId))
+    .limit(1);
+  if (!row) return { reader: null, view: null };
+  const { task, escrowCents, professional, deliverables } = row;
+  return { reader: row.reader, view: task ? toView({ task, escrowCents, professional, deliverables }) : null };
+}
