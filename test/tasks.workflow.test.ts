@@ -228,6 +228,7 @@ describe('categories', () => {
         { category: 'property_inspections', description: 'In-person property inspections' },
       ],
       total: 6,
+      total_capped: false,
       limit: 20,
       offset: 0,
       has_more: false,

@@ -76,13 +76,15 @@ export function parseSerialId(prefix: string, id: string): number | null {
 export interface Page<T> {
   data: T[];
   total: number;
+  /** True when the list was counted only up to a cap (`total`) and holds more. */
+  total_capped: boolean;
   limit: number;
   offset: number;
   has_more: boolean;
 }
 
 export function page<T>(data: T[], total: number, limit: number, offset: number): Page<T> {
-  return { data, total, limit, offset, has_more: offset + data.length < total };
+  return { data, total, total_capped: false, limit, offset, has_more: offset + data.length < total };
 }
 
 /**
@@ -90,8 +92,8 @@ export function page<T>(data: T[], total: number, limit: number, offset: number)
  * what was asked, 0, not the page's position, which would cost a count as deep as the page; `total` is still the
  * whole list's count.
  */
-export function pageKnowingMore<T>(data: T[], total: number, limit: number, offset: number, hasMore: boolean): Page<T> {
-  return { data, total, limit, offset, has_more: hasMore };
+export function pageKnowingMore<T>(data: T[], total: number, limit: number, offset: number, hasMore: boolean, totalCapped = false): Page<T> {
+  return { data, total, total_capped: totalCapped, limit, offset, has_more: hasMore };
 }
 
 /** A page's example is one page holding the item's own example, so documenting an item documents its lists. */
@@ -100,7 +102,10 @@ export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z
     .object({
       data: z.array(item),
-      total: z.number().int(),
+      total: z.number().int().openapi({
+        description: 'How many objects the list holds; lists of tasks count up to 1000 (then total_capped is true).',
+      }),
+      total_capped: z.boolean().openapi({ description: 'True when total is a cap, not the count: the list holds more.' }),
       limit: z.number().int(),
       offset: z.number().int(),
       has_more: z.boolean(),

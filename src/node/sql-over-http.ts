@@ -9,8 +9,9 @@
  * Neon-Batch-* options for batches; answers { command, rowCount, rows, fields } (or { results: [...] } for a batch),
  * a Postgres error as 400 with its fields (code, detail, constraint, ...), and an unreachable database as 503.
  *
- * `GET /stats?param=<value>` counts the statements served (and those that carried that parameter): how the
- * benchmark states statements per route, and how a test sees whether a request is still querying.
+ * `GET /stats?param=<value>[&param=<value>...]` counts the statements served, and those among the recent ones that
+ * carried every parameter named: how the benchmark states statements per route, and how a test sees which
+ * statements a request made.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
@@ -137,8 +138,8 @@ export function sqlOverHttp(): SqlOverHttp {
   };
 
   const stats = (req: IncomingMessage, res: ServerResponse): void => {
-    const param = new URL(req.url ?? '/', 'http://relay').searchParams.get('param');
-    const withParam = param === null ? 0 : recentParams.filter((params) => params.includes(param)).length;
+    const wanted = new URL(req.url ?? '/', 'http://relay').searchParams.getAll('param');
+    const withParam = wanted.length === 0 ? 0 : recentParams.filter((params) => wanted.every((value) => params.includes(value))).length;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements: served, with_param: withParam }));
   };
 

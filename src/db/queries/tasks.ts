@@ -118,10 +118,35 @@ function cursorScope(scope: TaskScope): SQL | undefined {
 }
 
 /**
+ * Lists count their rows up to this many and no further: an exact count(*) of a large list costs far more than its
+ * page (863 ms against under 4 ms at a million tasks). Past it, `total` says this many and `total_capped` is true.
+ */
+export const TOTAL_CAP = 1000;
+
+/** The list's size, counted up to TOTAL_CAP + 1 rows (so "more than the cap" can be told from "exactly the cap"). */
+export function taskCountQuery(db: Db | Tx, args: { scope: TaskScope; filters: TaskFilters }) {
+  const counted = db
+    .select({ one: sql`1` })
+    .from(tasks)
+    .where(scopeWhere(args.scope, args.filters))
+    .limit(TOTAL_CAP + 1)
+    .as('counted');
+  return db.select({ total: count() }).from(counted);
+}
+
+/** Whether `id` may serve as a cursor of the scope's list (see cursorScope); true when there is no cursor. */
+function cursorKnownSql(scope: TaskScope, id: string | undefined): SQL<boolean> {
+  if (id === undefined) return sql<boolean>`true`;
+  return sql<boolean>`exists (select 1 from ${tasks} where ${tasks.id} = ${id} and ${cursorScope(scope)})`;
+}
+
+/**
  * The page query itself, unexecuted, so the benchmark can EXPLAIN exactly what the API runs. The page's ids
  * are chosen first, inside, from an index in list order; only those rows are then joined to the professional
  * and given their deliverables. Done in one flat query, an offset of 10,000 would build 10,000 deliverable
  * arrays just to skip them. With a cursor the inner query is a range scan of the same index from the cursor on.
+ * Every row also carries the list's capped count and whether the cursor is one of the list's (each computed once,
+ * not per row), so a page is one statement.
  */
 export function taskPageQuery(db: Db | Tx, args: TaskPageArgs) {
   const pageIds = db
@@ -132,38 +157,37 @@ export function taskPageQuery(db: Db | Tx, args: TaskPageArgs) {
     .limit(args.limit)
     .offset(args.offset);
   return db
-    .select(viewColumns)
+    .select({
+      ...viewColumns,
+      listTotal: sql<number>`(${taskCountQuery(db, args)})`.mapWith(Number),
+      cursorKnown: cursorKnownSql(args.scope, args.startingAfter),
+    })
     .from(tasks)
     .leftJoin(users, eq(users.id, tasks.professionalId))
     .where(inArray(tasks.id, pageIds))
     .orderBy(desc(tasks.createdAt), desc(tasks.id));
 }
 
-export function taskCountQuery(db: Db | Tx, args: { scope: TaskScope; filters: TaskFilters }) {
-  return db.select({ total: count() }).from(tasks).where(scopeWhere(args.scope, args.filters));
-}
-
-async function isCursorOf(db: Db, scope: TaskScope, id: string | undefined): Promise<boolean> {
-  if (id === undefined) return true;
-  const [row] = await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.id, id), cursorScope(scope))).limit(1);
-  return row !== undefined;
-}
-
 /**
- * A page, the list's total, and whether more follows. After a cursor one extra row is read to know that; `cursorKnown`
- * is false when the cursor is not a task of this list (the caller answers 400, not an empty page).
+ * A page, the list's total (capped: see TOTAL_CAP), and whether more follows, read as one row past the page.
+ * `cursorKnown` is false when the cursor is not a task of this list (the caller answers 400, not an empty page).
+ * One statement; a page that comes back empty (past the end, or an unknown cursor) asks for the count and the
+ * cursor's standing in a second, small one.
  */
 export async function listTaskViews(db: Db, args: TaskPageArgs) {
-  const cursor = args.startingAfter !== undefined;
-  const [rows, [counted], cursorKnown] = await Promise.all([
-    taskPageQuery(db, cursor ? { ...args, limit: args.limit + 1 } : args),
-    taskCountQuery(db, args),
-    isCursorOf(db, args.scope, args.startingAfter),
-  ]);
-  const total = counted?.total ?? 0;
+  const rows = await taskPageQuery(db, { ...args, limit: args.limit + 1 });
+  let total: number;
+  let cursorKnown: boolean;
+  if (rows[0]) {
+    ({ listTotal: total, cursorKnown } = rows[0]);
+  } else {
+    const [meta] = await db
+      .select({ total: sql<number>`(${taskCountQuery(db, args)})`.mapWith(Number), cursorKnown: cursorKnownSql(args.scope, args.startingAfter) })
+      .from(sql`(select 1) as one`);
+    ({ total, cursorKnown } = meta!);
+  }
   const views = rows.slice(0, args.limit).map(toView);
-  const hasMore = cursor ? rows.length > args.limit : args.offset + views.length < total;
-  return { views, total, hasMore, cursorKnown };
+  return { views, total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP, hasMore: rows.length > args.limit, cursorKnown };
 }
 
 export async function findTaskView(db: Db | Tx, id: string): Promise<TaskView | null> {

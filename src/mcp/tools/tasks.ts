@@ -125,10 +125,10 @@ export const listTasksTool = defineTool({
   async run(ctx, query) {
     assertOneStart(query);
     const { status, category, limit, offset, starting_after } = query;
-    const { views, total, hasMore } = await listTasksFor(ctx.db, ctx.caller, { status, category }, { limit, offset, startingAfter: starting_after });
+    const { views, total, totalCapped, hasMore } = await listTasksFor(ctx.db, ctx.caller, { status, category }, { limit, offset, startingAfter: starting_after });
     const tasks = views.map((view) => dto(ctx, view));
     const lines = tasks.map((t) => `${t.id} ${t.status} ${usd(t.budget_amount)} "${t.title}"`);
-    return { result: pageKnowingMore(tasks, total, limit, offset, hasMore), summary: [`${tasks.length} of ${total} tasks (offset ${offset}).`, ...lines].join('\n') };
+    return { result: pageKnowingMore(tasks, total, limit, offset, hasMore, totalCapped), summary: [`${tasks.length} of ${total} tasks (offset ${offset}).`, ...lines].join('\n') };
   },
 });
 

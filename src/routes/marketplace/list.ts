@@ -25,7 +25,7 @@ export function registerMarketplaceList(router: Router) {
     assertOneStart(query);
     const { category, location_type, limit, offset, starting_after } = query;
     const filters = { category, locationType: location_type };
-    const { views, total, hasMore } = await listMarketplace(c.var.db, c.var.caller, filters, { limit, offset, startingAfter: starting_after });
-    return c.json(pageKnowingMore(views.map(toTaskDto), total, limit, offset, hasMore), 200);
+    const { views, total, totalCapped, hasMore } = await listMarketplace(c.var.db, c.var.caller, filters, { limit, offset, startingAfter: starting_after });
+    return c.json(pageKnowingMore(views.map(toTaskDto), total, limit, offset, hasMore, totalCapped), 200);
   });
 }

@@ -24,7 +24,7 @@ export function registerListTasks(router: Router) {
     const query = c.req.valid('query');
     assertOneStart(query);
     const { status, category, limit, offset, starting_after } = query;
-    const { views, total, hasMore } = await listTasksFor(c.var.db, c.var.caller, { status, category }, { limit, offset, startingAfter: starting_after });
-    return c.json(pageKnowingMore(views.map(toTaskDto), total, limit, offset, hasMore), 200);
+    const { views, total, totalCapped, hasMore } = await listTasksFor(c.var.db, c.var.caller, { status, category }, { limit, offset, startingAfter: starting_after });
+    return c.json(pageKnowingMore(views.map(toTaskDto), total, limit, offset, hasMore, totalCapped), 200);
   });
 }

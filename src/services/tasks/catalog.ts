@@ -84,9 +84,9 @@ export interface TaskPageArgs extends PageArgs {
 }
 
 async function listOrRefuseCursor(db: Db, args: Parameters<typeof listTaskViews>[1]) {
-  const { views, total, hasMore, cursorKnown } = await listTaskViews(db, args);
+  const { views, total, totalCapped, hasMore, cursorKnown } = await listTaskViews(db, args);
   if (!cursorKnown) throw unknownCursor(args.startingAfter!);
-  return { views, total, hasMore };
+  return { views, total, totalCapped, hasMore };
 }
 
 /** The caller's own tasks: those a client posted, those a professional was assigned. */
