@@ -7,9 +7,10 @@
  *      ratio hot read / no-database; errors (non-2xx, socket) at 64; CPU per request in workerd and in Postgres;
  *   3. lists: the first page and a deep page (starting_after) of a client's tasks at 1,000 and at 1,000,000 tasks.
  * Not part of the test suite: the figures depend on the machine. wrk comes from Debian's package (installed if
- * missing and this runs as root). Flags: --rounds N (default 5), --seconds S per run (default 5), --keep.
+ * missing and this runs as root). Flags: --rounds N (default 5), --seconds S per run (default 5), --no-lists, --keep.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import { unstable_startWorker } from 'wrangler';
 import { withBenchDatabase, type BenchDatabase } from './bench-database';
@@ -34,18 +35,25 @@ function ensureWrk(): void {
   execFileSync('apt-get', ['install', '-y', '-qq', 'wrk'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-/** Seconds of CPU the processes have used so far (utime + stime, all threads), from /proc. */
-function cpuSeconds(pids: number[]): number {
+/** CPU seconds each process has used so far (utime + stime, all threads), from /proc. */
+function cpuByPid(pids: number[]): Map<number, number> {
   const tick = 100; // USER_HZ on Linux
-  let total = 0;
+  const used = new Map<number, number>();
   for (const pid of pids) {
     try {
       const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / tick);
     } catch {
-      // The process ended (a Postgres backend that closed): its time is lost to the count, which is small.
+      // The process ended meanwhile.
     }
   }
+  return used;
+}
+
+/** CPU seconds used between two readings by the processes present in both (the SQL endpoint keeps its backends). */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) if (before.has(pid)) total += seconds - before.get(pid)!;
   return total;
 }
 
@@ -68,10 +76,11 @@ interface WrkResult {
   errors: number;
 }
 
-function wrk(url: string, connections: number, headers: Record<string, string>): WrkResult {
+/** wrk runs while this process serves the SQL endpoint and wrangler's proxy: it must not block the event loop. */
+async function wrk(url: string, connections: number, headers: Record<string, string>): Promise<WrkResult> {
   const args = ['-t2', `-c${connections}`, `-d${SECONDS}s`, '--latency'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
+  const { stdout: out } = await promisify(execFile)('wrk', [...args, url], { encoding: 'utf8' });
   const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
@@ -103,7 +112,7 @@ async function seedTasks(bench: BenchDatabase, clientId: string, total: number, 
          funding_status, created_at, updated_at)
      select 'task_bench' || lpad(g::text, 11, '0'),
             case when g % 1000 = 0 then $1 else 'usr_bench' || lpad((1 + g % 100)::text, 7, '0') end,
-            'Task ' || g, 'Benchmark task ' || g, 'research', 'remote', 2500, 'fixed', 'open', 'unfunded',
+            'Task ' || g, 'Benchmark task ' || g, 'research_analysis', 'remote', 2500, 'fixed', 'open', 'unfunded',
             now() - (g || ' seconds')::interval, now()
      from generate_series($2::int + 1, $3::int) g`,
     [clientId, already, total],
@@ -178,16 +187,15 @@ await withBenchDatabase(async (bench) => {
       const errors = routes.map(() => 0);
       const cpu = routes.map(() => ({ workerd: 0, postgres: 0, requests: 0 }));
       for (let round = 0; round < ROUNDS; round++) {
-        routes.forEach((route, i) => {
-          const postgres = pidsOf('postgres');
-          const before = { workerd: cpuSeconds(workerd), postgres: cpuSeconds(postgres) };
-          const result = wrk(route.url, connections, route.headers);
-          cpu[i]!.workerd += cpuSeconds(workerd) - before.workerd;
-          cpu[i]!.postgres += cpuSeconds(pidsOf('postgres')) - before.postgres;
+        for (const [i, route] of routes.entries()) {
+          const before = { workerd: cpuByPid(workerd), postgres: cpuByPid(pidsOf('postgres')) };
+          const result = await wrk(route.url, connections, route.headers);
+          cpu[i]!.workerd += cpuBetween(before.workerd, cpuByPid(workerd));
+          cpu[i]!.postgres += cpuBetween(before.postgres, cpuByPid(pidsOf('postgres')));
           cpu[i]!.requests += result.requests;
           rps[i]!.push(result.requestsPerSecond);
           errors[i]! += result.errors;
-        });
+        }
       }
       const baseline = median(rps[0]!);
       routes.forEach((route, i) => {
@@ -199,6 +207,7 @@ await withBenchDatabase(async (bench) => {
       });
     }
 
+    if (process.argv.includes('--no-lists')) return;
     console.log('\nGET /api/v1/tasks?limit=20 for a client with 1 task in 1,000 (median of 40 calls):');
     for (const [total, already] of [
       [1_000, 0],
