@@ -54,6 +54,7 @@ describe('API keys', () => {
         },
       ],
       total: 1,
+      total_capped: false,
       limit: 20,
       offset: 0,
       has_more: false,

@@ -80,6 +80,7 @@ describe("a task's webhook deliveries", () => {
     expect((await call(`/api/v1/tasks/${quiet.id}/webhook-deliveries`, { token: owner.token })).body).toEqual({
       data: [],
       total: 0,
+      total_capped: false,
       limit: 20,
       offset: 0,
       has_more: false,

@@ -36,13 +36,13 @@ describe('webhook endpoints: the API', () => {
 
     const list = await call('/api/v1/webhook-endpoints', { token: owner.token });
     expect(list.status).toBe(200);
-    expect(list.body).toEqual({ data: [shown], total: 1, limit: 20, offset: 0, has_more: false });
+    expect(list.body).toEqual({ data: [shown], total: 1, total_capped: false, limit: 20, offset: 0, has_more: false });
     expect(list.text).not.toContain(secret);
     const read = await call(`/api/v1/webhook-endpoints/${created.id}`, { token: owner.token });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(shown);
     const deliveries = await call(`/api/v1/webhook-endpoints/${created.id}/deliveries?limit=5`, { token: owner.token });
-    expect(deliveries.body).toEqual({ data: [], total: 0, limit: 5, offset: 0, has_more: false });
+    expect(deliveries.body).toEqual({ data: [], total: 0, total_capped: false, limit: 5, offset: 0, has_more: false });
 
     expect((await call(`/api/v1/webhook-endpoints/${created.id}`, { method: 'DELETE', token: owner.token })).status).toBe(204);
     expect((await call(`/api/v1/webhook-endpoints/${created.id}`, { method: 'DELETE', token: owner.token })).status).toBe(404);
