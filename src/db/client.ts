@@ -78,6 +78,16 @@ export interface DbHandle {
 const CLOSE_WAIT_MS = 1000;
 
 /**
+ * The driver rejects with the WebSocket's own error event when the connection fails; an Event thrown on through the
+ * request reaches the runtime as an uncaught error event rather than as an error, so it is turned into an Error
+ * here, where it arises (src/lib/db-errors.ts reads it as an outage).
+ */
+function socketError(event: Event): Error {
+  const message = event instanceof ErrorEvent ? event.message : event.type;
+  return new Error(`WebSocket error: ${message}`, { cause: event });
+}
+
+/**
  * The request's database: reads and single-statement writes go over HTTP (no connection to set up), and only an
  * interactive transaction opens a WebSocket Pool, which Workers cannot share across requests; close it with waitUntil.
  */
@@ -106,7 +116,9 @@ export function openDb(env: AppEnv): DbHandle {
   const db: Db = Object.create(httpDatabase(url));
   db.transaction = ((work, config) => {
     poolDb ??= drizzlePool({ client: openPool() });
-    return poolDb.transaction(work, config);
+    return poolDb.transaction(work, config).catch((err: unknown) => {
+      throw err instanceof Event ? socketError(err) : err;
+    });
   }) as Db['transaction'];
   return {
     db,
