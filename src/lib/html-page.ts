@@ -1,5 +1,5 @@
 /**
- * The one way the Worker answers with an HTML page (/docs, the local payments pages, the Connect return pages):
+ * The one way the Worker answers with an HTML page (the local payments pages, the Connect return pages):
  * it wraps the page in the shared document shell and sends the security headers with it, so no page can forget
  * them or loosen them by accident.
  */
