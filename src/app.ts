@@ -31,7 +31,7 @@ const BODY_LIMITS: { match: RegExp; bytes: number }[] = [
   { match: /^\//, bytes: 64 * KIB },
 ];
 
-const OPENAPI_INFO = {
+export const OPENAPI_INFO = {
   openapi: '3.1.0',
   info: {
     title: 'GoHireHumans API',
