@@ -1,7 +1,7 @@
 /**
- * The Worker's own HTML pages (/docs is a static asset: docs.test.ts) in a real browser, under the Content-Security-Policy they are served with: they render,
+ * The Worker's own HTML pages in a real browser, under the Content-Security-Policy they are served with: they render,
  * their forms work, and Chromium reports no CSP violation. Runs in Node against the Worker started by
- * test/browser/global-setup.ts.
+ * test/browser/global-setup.ts. (/docs is a static asset, not one of these pages: docs.test.ts.)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
