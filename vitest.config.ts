@@ -29,8 +29,9 @@ const bundleAliases: Alias[] = Object.entries(unstable_readConfig({ config: 'wra
 
 /**
  * Two projects, one `vitest run`: `workers`, every test inside workerd against the Worker's fetch handler; and
- * `browser`, the HTML pages in Chromium, which workerd cannot launch: those tests run in Node against the Worker
- * served over HTTP (test/browser/global-setup.ts). One of them alone: `npx vitest run --project browser`.
+ * `browser`, the HTML pages in Chromium, which workerd cannot launch, and whatever needs the Worker as a client sees
+ * it (its static assets, /docs; the typed client): those tests run in Node against the Worker served over HTTP with
+ * its assets (test/browser/global-setup.ts). One of them alone: `npx vitest run --project browser`.
  */
 export default defineConfig({
   test: {

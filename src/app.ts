@@ -2,8 +2,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { createRouter } from './lib/router';
 import { ApiError, renderError } from './lib/errors';
-import { docsPage } from './lib/docs-page';
-import { htmlResponse } from './lib/html-page';
 import { database, requestIdAndLog, requireConfiguration, requireHttps } from './middleware/request-context';
 import { adminRouter } from './routes/admin';
 import { apiKeysRouter } from './routes/api-keys';
@@ -33,7 +31,7 @@ const BODY_LIMITS: { match: RegExp; bytes: number }[] = [
   { match: /^\//, bytes: 64 * KIB },
 ];
 
-const OPENAPI_INFO = {
+export const OPENAPI_INFO = {
   openapi: '3.1.0',
   info: {
     title: 'GoHireHumans API',
@@ -98,7 +96,6 @@ export function createApp() {
   registerMcp(app);
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
-  app.get('/docs', (c) => htmlResponse(c, docsPage(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
 
   app.notFound((c) => renderError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((err, c) => renderError(c, err));

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import worker from '../src/index';
 import { call, env, PRODUCTION_VARS } from './support/api';
-import { expectPageHeaders } from './support/pages';
 
 describe('foundation', () => {
   it('answers /health when the database answers, with a request id', async () => {
@@ -32,13 +31,6 @@ describe('foundation', () => {
     expect(res.body.components.securitySchemes).toHaveProperty('bearerAuth');
     const verdict = await fetch(inject('openApiValidatorUrl'), { method: 'POST', body: res.text });
     expect(await verdict.json()).toEqual({ valid: true });
-  });
-
-  it('serves /docs as an HTML page listing the routes', async () => {
-    const res = await call('/docs');
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('<code>/health</code>');
-    expectPageHeaders(res.headers);
   });
 
   it('sends nosniff with JSON and text responses too, errors included', async () => {

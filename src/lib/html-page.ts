@@ -1,7 +1,8 @@
 /**
- * The one way the Worker answers with an HTML page (/docs, the local payments pages, the Connect return pages):
+ * The one way the Worker answers with an HTML page (the local payments pages, the Connect return pages):
  * it wraps the page in the shared document shell and sends the security headers with it, so no page can forget
- * them or loosen them by accident.
+ * them or loosen them by accident. /docs is a static asset and never reaches the Worker: public/_headers sends it
+ * the same headers, loosened only for Scalar's script (docs/openapi.md).
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

@@ -2,6 +2,8 @@
  * `npm run check:imports`: fails when a module under src/ imports itself through others. The folder tree reads one
  * way (routes and MCP -> services -> queries -> db), and a circle makes a module's meaning depend on load order.
  * Type-only imports count too: a circle of types is still two modules that cannot be read apart.
+ * Also fails when the Worker (src/index.ts) reaches the typed client (src/client/): it is for programs calling the
+ * API, and its openapi-fetch must stay out of the Worker bundle.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,8 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
+    // src/client/generator/ has a node_modules of its own (see its package.json).
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(full);
     return entry.name.endsWith('.ts') ? [full] : [];
   });
 }
@@ -47,8 +50,20 @@ function visit(file: string, stack: string[]): void {
 for (const file of graph.keys()) if (!state.has(file)) visit(file, [file]);
 
 const rel = (file: string) => path.relative(SRC, file);
-if (circles.length > 0) {
+
+const CLIENT = path.join(SRC, 'client') + path.sep;
+const workerModules = new Set<string>();
+const reach = (file: string) => {
+  if (workerModules.has(file)) return;
+  workerModules.add(file);
+  for (const next of graph.get(file) ?? []) reach(next);
+};
+reach(path.join(SRC, 'index.ts'));
+const clientInWorker = [...workerModules].filter((file) => file.startsWith(CLIENT));
+
+if (circles.length > 0 || clientInWorker.length > 0) {
   for (const circle of circles) console.error(`circular import: ${circle.map(rel).join(' > ')}`);
+  for (const file of clientInWorker) console.error(`the Worker imports the typed client: ${rel(file)}`);
   process.exit(1);
 }
-console.log(`no circular imports among ${graph.size} modules under src/`);
+console.log(`no circular imports among ${graph.size} modules under src/; the Worker's ${workerModules.size} leave out src/client/`);
