@@ -99,7 +99,7 @@ describe('request limits per caller', () => {
 });
 
 describe('the limiter itself', () => {
-  const caller = (authMethod: Caller['authMethod'], apiKeyId: string | null): Caller => ({ id: 'usr_1', role: 'ai_client', authMethod, apiKeyId });
+  const caller = (authMethod: Caller['authMethod'], apiKeyId: string | null): Caller => ({ id: 'usr_1', role: 'ai_client', authMethod, apiKeyId, livemode: true });
 
   it('keys by API key id when called with a key, else by account', () => {
     expect(requestLimitKey(caller('api_key', 'key_9'))).toBe('key:key_9');

@@ -11,10 +11,11 @@ export type Credential = { kind: 'jwt'; token: string } | { kind: 'api_key'; key
 export async function resolveCaller(db: Db, env: AppEnv, credential: Credential): Promise<Caller> {
   if (credential.kind === 'api_key') {
     const owner = await authenticateApiKey(db, credential.key);
-    return { id: owner.userId, role: owner.role, authMethod: 'api_key', apiKeyId: owner.keyId };
+    return { id: owner.userId, role: owner.role, authMethod: 'api_key', apiKeyId: owner.keyId, livemode: owner.livemode };
   }
   const userId = await verifyAccessToken(env, credential.token);
   // The role is read fresh on every request (not from the token), so a promotion or demotion applies at once.
   const user = await getAccountRole(db, userId);
-  return { id: user.id, role: user.role, authMethod: 'jwt', apiKeyId: null };
+  // Access tokens are always live: the sandbox is reached with a test API key only.
+  return { id: user.id, role: user.role, authMethod: 'jwt', apiKeyId: null, livemode: true };
 }
