@@ -52,6 +52,7 @@ describe('API keys', () => {
           last_used_at: null,
           max_task_amount: null,
           daily_limit: null,
+          livemode: true,
         },
       ],
       total: 1,
