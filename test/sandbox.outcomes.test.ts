@@ -37,6 +37,7 @@ describe('sandbox outcomes', () => {
       body: { task_id: created.body.id, amount: 15, success_url: 'https://agent.example/ok', cancel_url: 'https://agent.example/no' },
     });
     expect(checkout.status).toBe(201);
+    expect(checkout.body).toMatchObject({ livemode: false, status: 'pending' });
     const woken = await waited;
     expect(woken.status).toBe(200);
     expect(woken.headers.get('X-Wait-Timed-Out')).toBe('false');
