@@ -14,6 +14,7 @@ import { env } from './support/api';
 import { advanceSandboxTasks } from '../src/services/sandbox/professional';
 import { escrowAccount } from '../src/services/ledger';
 import { findAccounts } from '../src/db/queries/ledger';
+import { SANDBOX_OUTCOME_BEHAVIOR, SANDBOX_OUTCOMES } from '../src/services/sandbox/outcomes';
 
 const TEST_KEY = /^ghh_test_[0-9A-Za-z]{40}$/;
 
@@ -30,6 +31,15 @@ describe('test keys', () => {
     expect((await call('/auth/me', { token: agent.testKey })).status).toBe(200);
     expect((await call('/auth/me', { token: `ghh_test_${'A'.repeat(39)}` })).status).toBe(401);
     expect((await call('/api/v1/api-keys', { token: agent.token, body: { name: 'x', mode: 'sandbox' } })).status).toBe(400);
+  });
+});
+
+describe('the sandbox in /llms.txt', () => {
+  it('explains test keys, funding and every outcome the sandbox professional knows', async () => {
+    const text = (await call('/llms.txt')).text;
+    for (const phrase of ['## Sandbox', '"mode": "test"', 'ghh_test_', '"livemode": false', 'sandbox_outcome']) expect(text, phrase).toContain(phrase);
+    for (const [outcome, behavior] of Object.entries(SANDBOX_OUTCOME_BEHAVIOR)) expect(text).toContain(`- ${outcome}: ${behavior}.`);
+    expect(Object.keys(SANDBOX_OUTCOME_BEHAVIOR)).toEqual([...SANDBOX_OUTCOMES]);
   });
 });
 
