@@ -252,6 +252,10 @@ export const tasks = pgTable(
     // Scheduled jobs: open tasks by deadline, submitted tasks by submission time.
     index('tasks_open_deadline_idx').on(t.deadline).where(sql`${t.status} = 'open' and ${t.deadline} is not null`),
     index('tasks_submitted_at_idx').on(t.submittedAt).where(sql`${t.status} = 'submitted'`),
+    // The sandbox's cron pass: test tasks still being worked, a small set however many test tasks have ended.
+    index('tasks_sandbox_active_idx')
+      .on(t.createdAt)
+      .where(sql`${t.livemode} = false and ${t.status} in ('open', 'in_progress', 'submitted')`),
     // Tasks an API key posted (audit; and the foreign key's lookups when a key row goes).
     index('tasks_created_by_api_key_idx').on(t.createdByApiKeyId).where(sql`${t.createdByApiKeyId} is not null`),
   ],

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { taskMessages, tasks } from '../schema';
 
@@ -23,11 +23,12 @@ export async function findSandboxTaskIds(db: Db, professionalId: string, limit: 
     .from(tasks)
     .where(
       and(
-        eq(tasks.livemode, false),
+        // Spelled as tasks_sandbox_active_idx's predicate (constants in the SQL text), so the planner can use it.
+        sql`${tasks.livemode} = false and ${tasks.status} in ('open', 'in_progress', 'submitted')`,
         or(
           and(eq(tasks.status, 'open'), eq(tasks.fundingStatus, 'funded'), isNull(tasks.professionalId)),
           and(eq(tasks.professionalId, professionalId), eq(tasks.status, 'in_progress'), sql`${outcome} is distinct from 'miss_deadline'`),
-          and(eq(tasks.professionalId, professionalId), inArray(tasks.status, ['submitted']), sql`${outcome} = 'dispute'`),
+          and(eq(tasks.professionalId, professionalId), eq(tasks.status, 'submitted'), sql`${outcome} = 'dispute'`),
         ),
       ),
     )
