@@ -9,6 +9,8 @@ export interface Caller {
   role: 'ai_client' | 'client' | 'professional' | 'admin';
   authMethod: 'jwt' | 'api_key';
   apiKeyId: string | null;
+  /** False for a test API key: the caller acts in the sandbox and sees only test objects (docs/sandbox.md). */
+  livemode: boolean;
 }
 
 /** A credential checked as far as it can be without the database (services/credentials.ts). */

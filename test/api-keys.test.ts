@@ -33,6 +33,7 @@ describe('API keys', () => {
       created_at: expect.stringMatching(ISO),
       max_task_amount: null,
       daily_limit: null,
+      livemode: true,
     });
 
     const row = await keyRow(created.id);
@@ -51,6 +52,7 @@ describe('API keys', () => {
           last_used_at: null,
           max_task_amount: null,
           daily_limit: null,
+          livemode: true,
         },
       ],
       total: 1,

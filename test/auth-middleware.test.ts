@@ -33,13 +33,13 @@ describe('requireAuth', () => {
   it('sets the caller from a JWT', async () => {
     const account = await newAccount('client');
     const res = await probe('/anyone', bearer(account.token));
-    expect(res.body).toEqual({ id: account.id, role: 'client', authMethod: 'jwt', apiKeyId: null } satisfies Caller);
+    expect(res.body).toEqual({ id: account.id, role: 'client', authMethod: 'jwt', apiKeyId: null, livemode: true } satisfies Caller);
   });
 
   it('sets the caller from an API key, in either header, naming the key', async () => {
     const account = await newAccount('ai_client');
     const created = (await call('/api/v1/api-keys', { token: account.token, body: { name: 'probe' } })).body;
-    const expected: Caller = { id: account.id, role: 'ai_client', authMethod: 'api_key', apiKeyId: created.id };
+    const expected: Caller = { id: account.id, role: 'ai_client', authMethod: 'api_key', apiKeyId: created.id, livemode: true };
     expect((await probe('/anyone', bearer(created.key))).body).toEqual(expected);
     expect((await probe('/anyone', { 'X-API-Key': created.key })).body).toEqual(expected);
   });

@@ -61,7 +61,7 @@ describe('MCP: protocol and tools list', () => {
     const fund = tools.find((t) => t.name === 'fund_task')!;
     expect(fund.inputSchema.required).toEqual(['task_id', 'amount', 'success_url', 'cancel_url']);
     expect(fund.inputSchema.additionalProperties).toBe(false);
-    expect(Object.keys(fund.outputSchema!.properties!)).toEqual(['id', 'task_id', 'amount', 'currency', 'status', 'checkout_url', 'expires_at']);
+    expect(Object.keys(fund.outputSchema!.properties!)).toEqual(['id', 'task_id', 'amount', 'currency', 'status', 'checkout_url', 'expires_at', 'livemode']);
     // wait_for_task: statuses as a JSON list of the REST enum, the REST route's timeout rules, the task object inside.
     const wait = tools.find((t) => t.name === 'wait_for_task')!;
     const waitProps = wait.inputSchema.properties as Record<string, any>;

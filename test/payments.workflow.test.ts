@@ -30,6 +30,7 @@ describe('the seed workflow, with money', () => {
       status: 'pending',
       checkout_url: `https://checkout.stripe.com/c/pay/${sessionId}`,
       expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      livemode: true,
     });
     expect((await call(`/api/v1/tasks/${taskId}`, { token: agent.token })).body.funding).toEqual({ status: 'pending', escrow_amount: 0 });
     expect(await balanceOf(agent)).toEqual({ available_balance: 0, escrow_balance: 0, pending_balance: 0, currency: 'usd' });

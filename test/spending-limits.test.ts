@@ -36,7 +36,7 @@ async function fund(caller: Caller, taskId: string, amountCents: number, kind: S
   }
 }
 
-const keyCaller = (owner: TestAccount, keyId: string): Caller => ({ id: owner.id, role: 'ai_client', authMethod: 'api_key', apiKeyId: keyId });
+const keyCaller = (owner: TestAccount, keyId: string): Caller => ({ id: owner.id, role: 'ai_client', authMethod: 'api_key', apiKeyId: keyId, livemode: true });
 
 describe('API key limits: setting and showing them', () => {
   it('are optional on create, stored in cents, and shown in the create response and the list', async () => {
@@ -218,7 +218,7 @@ describe('daily_limit', () => {
   it('checks nothing for JWT callers', async () => {
     const owner = await quickAccount('ai_client');
     const task = (await postTask(owner.token, 15)).body;
-    expect(await fund({ id: owner.id, role: 'ai_client', authMethod: 'jwt', apiKeyId: null }, task.id, 9_000_000)).toBeNull();
+    expect(await fund({ id: owner.id, role: 'ai_client', authMethod: 'jwt', apiKeyId: null, livemode: true }, task.id, 9_000_000)).toBeNull();
     expect(await withDb((db) => db.select().from(apiKeySpend).where(eq(apiKeySpend.taskId, task.id)))).toEqual([]);
   });
 

@@ -137,7 +137,7 @@ describe('waiting for a status', () => {
 
   it('reads the status over HTTP: the whole wait opens no connection of its own', async () => {
     const { owner, taskId } = await taskAt('in_progress');
-    const caller = { id: owner.id, role: 'ai_client' as const, authMethod: 'jwt' as const, apiKeyId: null };
+    const caller = { id: owner.id, role: 'ai_client' as const, authMethod: 'jwt' as const, apiKeyId: null, livemode: true };
     const handle = openDb(env);
     const outcome = await waitForTask(handle.db, caller, taskId, { until: ['submitted'], timeoutMs: 1600 })
       .then((result) => ({ ...result, poolOpened: handle.poolOpened() }))

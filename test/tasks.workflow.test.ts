@@ -101,6 +101,8 @@ describe('the task object', () => {
       canceled_at: null,
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      metadata: {},
+      livemode: true,
     });
     const read = await call(`/api/v1/tasks/${res.body.id}`, { token: owner.token });
     expect(read.body).toEqual(res.body);

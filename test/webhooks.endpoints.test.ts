@@ -31,6 +31,7 @@ describe('webhook endpoints: the API', () => {
       previous_secret_expires_at: null,
       secret: expect.stringMatching(/^whsec_[0-9A-Za-z]{32}$/),
       created_at: expect.stringMatching(ISO),
+      livemode: true,
     });
     const { secret, ...shown } = created;
 

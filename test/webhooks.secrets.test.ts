@@ -50,7 +50,7 @@ describe('rolling an endpoint secret', () => {
     const { secret, ...shown } = rolled.body;
     expect(secret).toMatch(SECRET);
     expect(secret).not.toBe(endpoint.secret);
-    expect(shown).toEqual({ id: endpoint.id, url, events: ['task.canceled'], description: null, previous_secret_expires_at: expect.stringMatching(ISO), created_at: endpoint.created_at });
+    expect(shown).toEqual({ id: endpoint.id, url, events: ['task.canceled'], description: null, previous_secret_expires_at: expect.stringMatching(ISO), created_at: endpoint.created_at, livemode: true });
     const until = Date.parse(shown.previous_secret_expires_at);
     expect(until - before).toBeGreaterThan(3590_000);
     expect(until - before).toBeLessThan(3610_000);

@@ -77,11 +77,14 @@ export const ledgerAccounts = pgTable(
     userId: text('user_id').references(() => users.id),
     taskId: text('task_id').references((): AnyPgColumn => tasks.id),
     balanceCents: bigint('balance_cents', { mode: 'number' }).notNull().default(0),
+    // False for the sandbox's test money (ids start with "test:"); a posting never mixes the two (services/ledger.ts).
+    livemode: boolean('livemode').notNull().default(true),
     ...timestamps,
   },
   (t) => [
     check('ledger_accounts_non_negative', sql`${t.kind} = 'external_stripe' OR ${t.balanceCents} >= 0`),
     index('ledger_accounts_user_idx').on(t.userId, t.kind),
+    check('ledger_accounts_mode_in_id', sql`${t.livemode} = (${t.id} not like 'test:%')`),
     index('ledger_accounts_task_idx').on(t.taskId),
   ],
 );
@@ -166,6 +169,8 @@ export const pendingStripeCalls = pgTable(
     nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
     stripeObjectId: text('stripe_object_id'),
     simulated: boolean('simulated').notNull().default(false),
+    // False for the sandbox's test money: always made by local payments, whatever backend runs (services/sandbox).
+    livemode: boolean('livemode').notNull().default(true),
     completedAt: instant('completed_at'),
     ...timestamps,
   },
@@ -220,6 +225,10 @@ export const tasks = pgTable(
     // Where the task's events are also POSTed (services/webhooks). Never shown in the task object: professionals read
     // tasks too, and such URLs often carry the client's token.
     callbackUrl: text('callback_url'),
+    // The client's own key-value pairs, shown back as they were given (metadata.sandbox_outcome steers the sandbox).
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    // False for a sandbox task, posted with a test API key: seen only by test keys, funded with test money only.
+    livemode: boolean('livemode').notNull().default(true),
     acceptedAt: instant('accepted_at'),
     submittedAt: instant('submitted_at'),
     completedAt: instant('completed_at'),
@@ -243,6 +252,10 @@ export const tasks = pgTable(
     // Scheduled jobs: open tasks by deadline, submitted tasks by submission time.
     index('tasks_open_deadline_idx').on(t.deadline).where(sql`${t.status} = 'open' and ${t.deadline} is not null`),
     index('tasks_submitted_at_idx').on(t.submittedAt).where(sql`${t.status} = 'submitted'`),
+    // The sandbox's cron pass: test tasks still being worked, a small set however many test tasks have ended.
+    index('tasks_sandbox_active_idx')
+      .on(t.createdAt)
+      .where(sql`${t.livemode} = false and ${t.status} in ('open', 'in_progress', 'submitted')`),
     // Tasks an API key posted (audit; and the foreign key's lookups when a key row goes).
     index('tasks_created_by_api_key_idx').on(t.createdByApiKeyId).where(sql`${t.createdByApiKeyId} is not null`),
   ],
@@ -389,6 +402,8 @@ export const apiKeys = pgTable(
     // Spending limits of calls made with this key (null: none). See services/spending-limits.ts.
     maxTaskCents: integer('max_task_cents'),
     dailyLimitCents: integer('daily_limit_cents'),
+    // False for a test key (`ghh_test_...`): its calls act in the sandbox (docs/sandbox.md).
+    livemode: boolean('livemode').notNull().default(true),
   },
   (t) => [
     uniqueIndex('api_keys_key_hash_key').on(t.keyHash),
@@ -474,6 +489,8 @@ export const checkouts = pgTable(
     paidAt: instant('paid_at'),
     // Local payments mode: no real money moved.
     simulated: boolean('simulated').notNull().default(false),
+    // The task's mode: a test task's checkouts are local and paid by the sandbox.
+    livemode: boolean('livemode').notNull().default(true),
     ...timestamps,
   },
   (t) => [
@@ -503,6 +520,8 @@ export const webhookEndpoints = pgTable(
     // After a roll, the replaced secret also signs deliveries until it expires, so receivers can switch without a gap.
     previousSecret: text('previous_secret'),
     previousSecretExpiresAt: instant('previous_secret_expires_at'),
+    // Per mode, as Stripe's: made with a test key, it receives test tasks' events only; otherwise live ones only.
+    livemode: boolean('livemode').notNull().default(true),
     createdAt: instant('created_at').notNull().defaultNow(),
     deletedAt: instant('deleted_at'),
   },

@@ -18,6 +18,8 @@ export interface LlmsTxtInput {
   platformFeePercent: number;
   autoApproveDays: number;
   tokenTtlSeconds: number;
+  /** metadata.sandbox_outcome values and what the sandbox professional does for each. */
+  sandboxOutcomes: Readonly<Record<string, string>>;
 }
 
 const statusMeaning = (input: LlmsTxtInput): Record<TaskStatus, string> => ({
@@ -43,7 +45,7 @@ Base URL: ${origin}. JSON in and out, snake_case fields. Money is US dollars as 
 Two kinds of credential; send one per request.
 
 - Access token (JWT): POST /auth/register { "email", "password" (8..128 characters), "full_name", "role": "ai_client" } (role "client" for a person), then POST /auth/login { "email", "password" } -> { "access_token", "token_type": "bearer", "expires_in" }. Send "Authorization: Bearer <access_token>". Tokens expire after ${input.tokenTtlSeconds} seconds: log in again.
-- API key (best for agents): signed in, POST /api/v1/api-keys { "name", "max_task_amount"?, "daily_limit"? } -> { "key": "ghh_..." }, shown once. Send "Authorization: Bearer ghh_..." or "X-API-Key: ghh_...". Keys do not expire; revoke with DELETE /api/v1/api-keys/{id}. The optional limits (USD) bound what calls made with the key may commit: over them, 403 SPENDING_LIMIT.
+- API key (best for agents): signed in, POST /api/v1/api-keys { "name", "max_task_amount"?, "daily_limit"?, "mode"? ("live" default, or "test": see Sandbox) } -> { "key": "ghh_..." } (a test key is "ghh_test_..."), shown once. Send "Authorization: Bearer ghh_..." or "X-API-Key: ghh_...". Keys do not expire; revoke with DELETE /api/v1/api-keys/{id}. The optional limits (USD) bound what calls made with the key may commit: over them, 403 SPENDING_LIMIT.
 - GET /auth/me shows the account and its available balance.
 
 ## Workflow
@@ -65,9 +67,17 @@ Messages: POST /api/v1/tasks/{id}/messages { "text" (1..5000), "attachments"? [{
 Other reads: GET /api/v1/tasks (your tasks; filters status, category), GET /api/v1/tasks/{id}/events (history), GET /api/v1/payments/balance, GET /api/v1/payments/transactions.
 Retries: send an "Idempotency-Key" header (1..255 characters) on POSTs under /api/v1; the same key and body within 24 hours returns the first answer and does nothing again.
 
+## Sandbox
+
+Run a whole integration in CI with no person and no real money: make a test key (POST /api/v1/api-keys { "name", "mode": "test" } -> "ghh_test_..."; the key object shows "livemode": false) and use it for everything, REST and MCP alike. A test key's tasks are test tasks ("livemode": false in the task object): a live caller (an access token or a live key) never sees them (404, absent from lists and the marketplace), and a test key never sees live tasks; the same holds for their messages, events, checkouts, webhook deliveries, webhook endpoints made with the key, balances and transactions. Fund a test task as usual with POST /api/v1/payments/checkout (or fund_task): the sandbox pays that checkout within a second with test money, nothing to open; the balance and transactions read with the test key show test money only. Once funded, a simulated professional ("Sandbox P.", id usr_sandbox) works the task within seconds, through the same rules, events, webhooks, callbacks and wait wake-ups as a real one. Choose what it does with metadata { "sandbox_outcome": ... } when you create the task (metadata is your own string pairs, up to 20 keys):
+${Object.entries(input.sandboxOutcomes)
+  .map(([outcome, behavior]) => `- ${outcome}: ${behavior}.`)
+  .join('\n')}
+Any other value is 400 VALIDATION_ERROR on metadata.sandbox_outcome. Payouts (POST /api/v1/payments/payouts) refuse test keys (403).
+
 ## Event webhooks
 
-Instead of waiting, you can be called: POST /api/v1/webhook-endpoints { "url" (https, public host), "events": [${input.eventTypes.map((t) => `"${t}"`).join(', ')}] } -> 201 with "secret": "whsec_..." (shown once), or give a task "callback_url" when you create it (its events are signed with the account's callback_secret, returned in that response). Each event is a POST of { "id", "type", "created_at", "data": { "task", "previous_status" } } (task.message_created carries { "task", "message" } instead), signed in the header GoHireHumans-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>; verify it and reject timestamps older than 5 minutes. Answer 2xx quickly; anything else is retried with backoff for more than 24 hours. Deduplicate on the GoHireHumans-Event-Id header. Delivery attempts: GET /api/v1/webhook-endpoints/{id}/deliveries. Rotate a secret without missing events: POST /api/v1/webhook-endpoints/{id}/roll-secret (or POST /api/v1/callback-secret/roll) { "expires_in_seconds"? (0..604800, default 86400) } returns the new secret; until the old one expires each request carries two v1 values (new, old), so accept a request when any v1 matches. Missed an event? POST /api/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver sends a delivered or dead delivery's event again (same event id; 409 while it is still pending); GET /api/v1/tasks/{id}/webhook-deliveries lists every attempt for one of your tasks, callback_url included.
+Instead of waiting, you can be called: POST /api/v1/webhook-endpoints { "url" (https, public host), "events": [${input.eventTypes.map((t) => `"${t}"`).join(', ')}] } -> 201 with "secret": "whsec_..." (shown once), or give a task "callback_url" when you create it (its events are signed with the account's callback_secret, returned in that response). Each event is a POST of { "id", "type", "created_at", "data": { "task", "previous_status" } } (task.message_created carries { "task", "message" } instead), signed in the header GoHireHumans-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>; verify it and reject timestamps older than 5 minutes. Answer 2xx quickly; anything else is retried with backoff for more than 24 hours. Deduplicate on the GoHireHumans-Event-Id header. Endpoints are per mode: one made with a test key receives test tasks' events only (data.task.livemode false), one made otherwise live events only. Delivery attempts: GET /api/v1/webhook-endpoints/{id}/deliveries. Rotate a secret without missing events: POST /api/v1/webhook-endpoints/{id}/roll-secret (or POST /api/v1/callback-secret/roll) { "expires_in_seconds"? (0..604800, default 86400) } returns the new secret; until the old one expires each request carries two v1 values (new, old), so accept a request when any v1 matches. Missed an event? POST /api/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver sends a delivered or dead delivery's event again (same event id; 409 while it is still pending); GET /api/v1/tasks/{id}/webhook-deliveries lists every attempt for one of your tasks, callback_url included.
 
 ## Categories
 

@@ -13,7 +13,7 @@ import type { AppEnv } from '../env';
 import { ApiError, errorBody, logInternalError, toApiError } from '../lib/errors';
 import { unstorableText, validationError, type Issue } from '../lib/router';
 import { requireRole } from '../middleware/auth';
-import { answerOnce, MAX_KEY_LENGTH, requestFingerprint } from '../services/idempotency';
+import { answerOnce, MAX_KEY_LENGTH, requestFingerprint, storedKey } from '../services/idempotency';
 
 /** What a tool may use from the request: nothing else of HTTP reaches it. */
 export interface ToolContext {
@@ -139,7 +139,7 @@ async function execute(ctx: ToolContext, run: (ctx: ToolContext) => Promise<Tool
  */
 async function executeOnce(tool: ToolDefinition, ctx: ToolContext, key: string, args: Record<string, unknown>): Promise<Executed> {
   const fingerprint = await requestFingerprint(`MCP ${tool.name}`, '', JSON.stringify(args));
-  const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key, fingerprint }, ctx.defer, async (tx, defer) => {
+  const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key: storedKey(ctx.caller, key), fingerprint }, ctx.defer, async (tx, defer) => {
     const executed = await execute({ ...ctx, db: tx, defer }, (runCtx) => tool.run(runCtx, args));
     return { result: executed, stored: { status: executed.status, body: JSON.stringify(executed.result), contentType: 'application/json' } };
   });

@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppBindings } from '../context';
 import { ApiError } from '../lib/errors';
-import { answerOnce, MAX_KEY_LENGTH, requestFingerprint, type IdempotentOutcome } from '../services/idempotency';
+import { answerOnce, MAX_KEY_LENGTH, requestFingerprint, storedKey, type IdempotentOutcome } from '../services/idempotency';
 
 /** For a route's `request.headers`, so the OpenAPI document shows the header (the middleware enforces it). */
 export const IdempotencyKeyHeader = z.object({
@@ -66,7 +66,7 @@ export function idempotencyWith(options: IdempotencyOptions) {
     try {
       // Work the request defers waits inside answerOnce until the transaction ends, then goes to waitUntil.
       const afterTransaction = (work: () => Promise<unknown>) => c.executionCtx.waitUntil(work());
-      outcome = await answerOnce(db, { userId: c.var.caller.id, key, fingerprint }, afterTransaction, async (tx, defer) => {
+      outcome = await answerOnce(db, { userId: c.var.caller.id, key: storedKey(c.var.caller, key), fingerprint }, afterTransaction, async (tx, defer) => {
         c.set('db', tx);
         c.set('deferInTransaction', defer);
         await next();

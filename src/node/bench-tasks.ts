@@ -73,19 +73,19 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'client list (typical client, ~50 tasks)', scope: { kind: 'client', clientId: 'usr_c00000000777' } },
-  { name: 'client list (5,000 tasks)', scope: { kind: 'client', clientId: BIG_CLIENT } },
-  { name: 'client list (5,000 tasks) status=submitted', scope: { kind: 'client', clientId: BIG_CLIENT }, filters: { status: 'submitted' } },
-  { name: 'client list (5,000 tasks) category=business_calls', scope: { kind: 'client', clientId: BIG_CLIENT }, filters: { category: 'business_calls' } },
-  { name: 'client list (5,000 tasks) offset=4000', scope: { kind: 'client', clientId: BIG_CLIENT }, offset: 4000 },
-  { name: 'client list (5,000 tasks) starting_after at depth 4000', scope: { kind: 'client', clientId: BIG_CLIENT }, afterDepth: 4000 },
-  { name: 'professional list (~2,400 assigned)', scope: { kind: 'professional', professionalId: BIG_PRO } },
-  { name: 'marketplace', scope: { kind: 'marketplace' } },
-  { name: 'marketplace limit=100', scope: { kind: 'marketplace' }, limit: 100 },
-  { name: 'marketplace category=business_calls', scope: { kind: 'marketplace' }, filters: { category: 'business_calls' } },
-  { name: 'marketplace category + location_type=local', scope: { kind: 'marketplace' }, filters: { category: 'business_calls', locationType: 'local' } },
-  { name: 'marketplace offset=10000 (deep page)', scope: { kind: 'marketplace' }, offset: 10_000 },
-  { name: 'marketplace starting_after at depth 10000', scope: { kind: 'marketplace' }, afterDepth: 10_000 },
+  { name: 'client list (typical client, ~50 tasks)', scope: { kind: 'client', clientId: 'usr_c00000000777', livemode: true } },
+  { name: 'client list (5,000 tasks)', scope: { kind: 'client', clientId: BIG_CLIENT, livemode: true } },
+  { name: 'client list (5,000 tasks) status=submitted', scope: { kind: 'client', clientId: BIG_CLIENT, livemode: true }, filters: { status: 'submitted' } },
+  { name: 'client list (5,000 tasks) category=business_calls', scope: { kind: 'client', clientId: BIG_CLIENT, livemode: true }, filters: { category: 'business_calls' } },
+  { name: 'client list (5,000 tasks) offset=4000', scope: { kind: 'client', clientId: BIG_CLIENT, livemode: true }, offset: 4000 },
+  { name: 'client list (5,000 tasks) starting_after at depth 4000', scope: { kind: 'client', clientId: BIG_CLIENT, livemode: true }, afterDepth: 4000 },
+  { name: 'professional list (~2,400 assigned)', scope: { kind: 'professional', professionalId: BIG_PRO, livemode: true } },
+  { name: 'marketplace', scope: { kind: 'marketplace', livemode: true } },
+  { name: 'marketplace limit=100', scope: { kind: 'marketplace', livemode: true }, limit: 100 },
+  { name: 'marketplace category=business_calls', scope: { kind: 'marketplace', livemode: true }, filters: { category: 'business_calls' } },
+  { name: 'marketplace category + location_type=local', scope: { kind: 'marketplace', livemode: true }, filters: { category: 'business_calls', locationType: 'local' } },
+  { name: 'marketplace offset=10000 (deep page)', scope: { kind: 'marketplace', livemode: true }, offset: 10_000 },
+  { name: 'marketplace starting_after at depth 10000', scope: { kind: 'marketplace', livemode: true }, afterDepth: 10_000 },
 ];
 
 const RUNS = 25;

@@ -13,10 +13,10 @@ export interface AccountSummary {
   professional: { verified: boolean; rating: number | null; completed_tasks: number; payouts_enabled: boolean } | null;
 }
 
-/** What /auth/me shows; the balance is the ledger's available balance. */
-export async function getAccountSummary(db: Db, userId: string): Promise<AccountSummary> {
+/** What /auth/me shows; the balance is the ledger's available balance, in the caller's mode. */
+export async function getAccountSummary(db: Db, userId: string, livemode = true): Promise<AccountSummary> {
   const user = await getAccount(db, userId);
-  const balances = await userBalances(db, userId);
+  const balances = await userBalances(db, userId, livemode);
   const professional =
     user.role === 'professional'
       ? {

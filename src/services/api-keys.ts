@@ -1,5 +1,6 @@
 /**
- * API keys: `ghh_` + 40 random base62 characters (~238 bits). Only a SHA-256 of the key is stored: the key
+ * API keys: `ghh_` + 40 random base62 characters (~238 bits); a test key (the sandbox, docs/sandbox.md) is
+ * `ghh_test_` + 40, which no live key can look like (base62 has no `_`). Only a SHA-256 of the key is stored: the key
  * has far too much entropy to guess, so a slow KDF would add cost per request and no protection. The plain key
  * is returned once, at creation. Revocation is a timestamp, checked on every lookup, so it holds from the next
  * request on.
@@ -19,13 +20,15 @@ import { ApiError, notFound } from '../lib/errors';
 import { newId, randomString } from '../lib/ids';
 
 export const API_KEY_PREFIX = 'ghh_';
+export const TEST_KEY_PREFIX = 'ghh_test_';
 const SECRET_LENGTH = 40;
-/** How much of the key listings show: the "ghh_" marker and 8 characters, enough to tell keys apart. */
-const SHOWN_LENGTH = API_KEY_PREFIX.length + 8;
+/** How much of the key listings show: the "ghh_" (or "ghh_test_") marker and 8 characters, enough to tell keys apart. */
+const SHOWN_SECRET_LENGTH = 8;
 export const MAX_LIVE_KEYS = 10;
 
-const KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+const KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}(test_)?[0-9A-Za-z]{${SECRET_LENGTH}}$`);
 
+/** Live and test keys alike: both start with `ghh_`. */
 export const looksLikeApiKey = (credential: string) => credential.startsWith(API_KEY_PREFIX);
 
 async function sha256Hex(value: string): Promise<string> {
@@ -38,11 +41,14 @@ export interface NewApiKeyInput {
   /** Spending limits of calls made with the key (services/spending-limits.ts); null: none. Fixed for the key's life. */
   maxTaskCents: number | null;
   dailyLimitCents: number | null;
+  /** 'test' makes a sandbox key (`ghh_test_...`). */
+  mode: 'live' | 'test';
 }
 
 /** Creates a key for the account. The per-account limit is checked under a lock on the account's row. */
 export async function createApiKey(db: Db, userId: string, input: NewApiKeyInput): Promise<{ row: ApiKeyRow; key: string }> {
-  const key = `${API_KEY_PREFIX}${randomString(SECRET_LENGTH)}`;
+  const marker = input.mode === 'test' ? TEST_KEY_PREFIX : API_KEY_PREFIX;
+  const key = `${marker}${randomString(SECRET_LENGTH)}`;
   const keyHash = await sha256Hex(key);
   const row = await db.transaction(async (tx) => {
     // Without the lock, concurrent requests would each count 9 live keys and each insert a 10th.
@@ -54,10 +60,11 @@ export async function createApiKey(db: Db, userId: string, input: NewApiKeyInput
       id: newId('key'),
       userId,
       name: input.name.trim(),
-      prefix: key.slice(0, SHOWN_LENGTH),
+      prefix: key.slice(0, marker.length + SHOWN_SECRET_LENGTH),
       keyHash,
       maxTaskCents: input.maxTaskCents,
       dailyLimitCents: input.dailyLimitCents,
+      livemode: input.mode === 'live',
     });
   });
   return { row, key };

@@ -29,18 +29,19 @@ export async function verifyCredential(env: AppEnv, credential: Credential): Pro
  */
 function callerFromToken(credential: VerifiedCredential): Caller | null {
   if (credential.kind !== 'jwt' || credential.role === null || credential.role === 'admin') return null;
-  return { id: credential.userId, role: credential.role, authMethod: 'jwt', apiKeyId: null };
+  return { id: credential.userId, role: credential.role, authMethod: 'jwt', apiKeyId: null, livemode: true };
 }
 
 export async function resolveCaller(db: Db, credential: VerifiedCredential): Promise<Caller> {
   if (credential.kind === 'api_key') {
     const owner = await findApiKeyOwner(db, credential.keyHash);
-    return { id: owner.userId, role: owner.role, authMethod: 'api_key', apiKeyId: owner.keyId };
+    return { id: owner.userId, role: owner.role, authMethod: 'api_key', apiKeyId: owner.keyId, livemode: owner.livemode };
   }
   const fromToken = callerFromToken(credential);
   if (fromToken) return fromToken;
   const user = await getAccountRole(db, credential.userId);
-  return { id: user.id, role: user.role, authMethod: 'jwt', apiKeyId: null };
+  // Access tokens are always live: the sandbox is reached with a test API key only.
+  return { id: user.id, role: user.role, authMethod: 'jwt', apiKeyId: null, livemode: true };
 }
 
 /** How a statement that checks its own reader finds it: the token's account, or the key by its hash. */
@@ -55,6 +56,6 @@ export function callerFromReader(credential: VerifiedCredential, reader: Reader 
     throw accountGone();
   }
   return credential.kind === 'api_key'
-    ? { id: reader.userId, role: reader.role, authMethod: 'api_key', apiKeyId: reader.keyId }
-    : { id: reader.userId, role: reader.role, authMethod: 'jwt', apiKeyId: null };
+    ? { id: reader.userId, role: reader.role, authMethod: 'api_key', apiKeyId: reader.keyId, livemode: reader.livemode }
+    : { id: reader.userId, role: reader.role, authMethod: 'jwt', apiKeyId: null, livemode: true };
 }

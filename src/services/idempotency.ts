@@ -14,6 +14,12 @@ import { findIdempotencyKey, purgeIdempotencyKeys, saveIdempotencyKey, tryLockId
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 export const MAX_KEY_LENGTH = 255;
 
+/**
+ * The key as stored: a test key's requests (the sandbox) keep their keys apart from the same account's live ones, as
+ * Stripe's modes do, so one key used in both modes acts once in each and never answers one with the other's result.
+ */
+export const storedKey = (caller: { livemode: boolean }, key: string): string => (caller.livemode ? key : `test:${key}`);
+
 export interface IdempotentRequest {
   userId: string;
   key: string;

@@ -20,6 +20,10 @@
  * of their entries (accountBalanceCents computes it); every other account's is kept by the database and locked by
  * each posting that changes it, which is what serializes two spends of the same money.
  *
+ * Test money (the sandbox, docs/sandbox.md) lives in accounts of its own: the same kinds, with `test:` before the id
+ * (test:external:stripe, test:available:<user>, test:escrow:<task>, ...) and livemode false. A posting is all live or
+ * all test, never both, so no amount can cross from one to the other; balances and lines are read per mode.
+ *
  * `reference` names what a transaction settles ("fund:cs_...", "release:task_..."); it is unique, so posting the
  * same thing twice (a redelivered webhook, a retried job) records it once.
  */
@@ -48,6 +52,8 @@ export interface LedgerAccount {
   kind: LedgerAccountKind;
   userId: string | null;
   taskId: string | null;
+  /** False for test money (the sandbox); the id then starts with `test:`. */
+  livemode: boolean;
 }
 
 /** What a transaction records. Listed here so the transactions listing can explain each line. */
@@ -61,33 +67,28 @@ export type LedgerTransactionKind =
   | 'balance_funding' // client's available -> escrow (a task funded from the balance; a refund returns it there)
   | 'manual_return'; // available -> Stripe (an operator returned the balance outside the platform, e.g. a bank transfer)
 
-export const STRIPE_EXTERNAL: LedgerAccount = { id: 'external:stripe', kind: 'external_stripe', userId: null, taskId: null };
-export const PLATFORM_FEES: LedgerAccount = { id: 'platform:fees', kind: 'platform_fees', userId: null, taskId: null };
+/** The id of an account in the given mode: test accounts are the live ones' ids behind `test:`. */
+export const accountId = (id: string, livemode: boolean) => (livemode ? id : `test:${id}`);
 
-export const escrowAccount = (taskId: string, clientId: string): LedgerAccount => ({
-  id: `escrow:${taskId}`,
-  kind: 'escrow',
-  userId: clientId,
-  taskId,
-});
-export const availableAccount = (userId: string): LedgerAccount => ({
-  id: `available:${userId}`,
-  kind: 'available',
+const account = (id: string, kind: LedgerAccountKind, userId: string | null, taskId: string | null, livemode: boolean): LedgerAccount => ({
+  id: accountId(id, livemode),
+  kind,
   userId,
-  taskId: null,
-});
-export const pendingPayoutAccount = (userId: string): LedgerAccount => ({
-  id: `pending_payout:${userId}`,
-  kind: 'pending_payout',
-  userId,
-  taskId: null,
-});
-export const pendingRefundAccount = (taskId: string, clientId: string): LedgerAccount => ({
-  id: `pending_refund:${taskId}`,
-  kind: 'pending_refund',
-  userId: clientId,
   taskId,
+  livemode,
 });
+
+export const stripeExternalAccount = (livemode = true) => account('external:stripe', 'external_stripe', null, null, livemode);
+export const platformFeesAccount = (livemode = true) => account('platform:fees', 'platform_fees', null, null, livemode);
+export const STRIPE_EXTERNAL: LedgerAccount = stripeExternalAccount();
+export const PLATFORM_FEES: LedgerAccount = platformFeesAccount();
+
+export const escrowAccount = (taskId: string, clientId: string, livemode = true) => account(`escrow:${taskId}`, 'escrow', clientId, taskId, livemode);
+export const availableAccount = (userId: string, livemode = true) => account(`available:${userId}`, 'available', userId, null, livemode);
+export const pendingPayoutAccount = (userId: string, livemode = true) =>
+  account(`pending_payout:${userId}`, 'pending_payout', userId, null, livemode);
+export const pendingRefundAccount = (taskId: string, clientId: string, livemode = true) =>
+  account(`pending_refund:${taskId}`, 'pending_refund', clientId, taskId, livemode);
 
 export interface LedgerEntryInput {
   account: LedgerAccount;
@@ -116,6 +117,8 @@ function assertWellFormed(posting: Posting): void {
   const { entries, reference } = posting;
   if (!reference) throw new Error('a ledger posting needs a reference');
   if (entries.length < 2) throw new Error(`ledger posting ${reference} needs at least two entries`);
+  // Live and test money never meet in one transaction: that is what keeps the sandbox from touching real balances.
+  if (new Set(entries.map((e) => e.account.livemode)).size > 1) throw new Error(`ledger posting ${reference} mixes live and test accounts`);
   const seen = new Set<string>();
   let sum = 0;
   for (const { account, amountCents } of entries) {
@@ -142,12 +145,12 @@ export async function post(tx: Tx, posting: Posting): Promise<PostResult> {
   const accounts = posting.entries.map((e) => e.account).sort((a, b) => (a.id < b.id ? -1 : 1));
   await ensureAccounts(
     tx,
-    accounts.map(({ id, kind, userId, taskId }) => ({ id, kind, userId, taskId })),
+    accounts.map(({ id, kind, userId, taskId, livemode }) => ({ id, kind, userId, taskId, livemode })),
   );
   // An account id names its owner; a mismatch would credit one user's money to another, so refuse it.
   for (const stored of await findAccounts(tx, accounts.map((a) => a.id))) {
     const wanted = accounts.find((a) => a.id === stored.id)!;
-    if (stored.kind !== wanted.kind || stored.userId !== wanted.userId || stored.taskId !== wanted.taskId) {
+    if (stored.kind !== wanted.kind || stored.userId !== wanted.userId || stored.taskId !== wanted.taskId || stored.livemode !== wanted.livemode) {
       throw new Error(`ledger account ${stored.id} belongs to someone else than this posting says`);
     }
   }
@@ -159,7 +162,8 @@ export async function post(tx: Tx, posting: Posting): Promise<PostResult> {
     taskId: posting.taskId ?? null,
     userId: posting.userId ?? null,
     memo: posting.memo ?? null,
-    simulated: posting.simulated ?? false,
+    // Test money never moved either.
+    simulated: (posting.simulated ?? false) || !posting.entries[0]!.account.livemode,
   });
   if (!transactionId) {
     const existing = await findTransactionByReference(tx, posting.reference);
@@ -182,8 +186,9 @@ export interface UserBalances {
   pendingCents: number;
 }
 
-export async function userBalances(db: Db | Tx, userId: string): Promise<UserBalances> {
-  const byKind = new Map((await userBalancesByKind(db, userId)).map((r) => [r.kind, r.cents]));
+/** The user's balances in one mode: live money, or the sandbox's test money. */
+export async function userBalances(db: Db | Tx, userId: string, livemode = true): Promise<UserBalances> {
+  const byKind = new Map((await userBalancesByKind(db, userId, livemode)).map((r) => [r.kind, r.cents]));
   const of = (kind: LedgerAccountKind) => byKind.get(kind) ?? 0;
   return {
     availableCents: of('available'),
@@ -195,7 +200,7 @@ export async function userBalances(db: Db | Tx, userId: string): Promise<UserBal
 /** An existing account by id (e.g. the hold account a pending Stripe call names). */
 export async function loadAccount(db: Db | Tx, id: string): Promise<LedgerAccount | null> {
   const [row] = await findAccounts(db, [id]);
-  return row ? { id: row.id, kind: row.kind, userId: row.userId, taskId: row.taskId } : null;
+  return row ? { id: row.id, kind: row.kind, userId: row.userId, taskId: row.taskId, livemode: row.livemode } : null;
 }
 
 /** Any account's balance; for external:stripe and platform:fees it is summed from their entries (see SUMMED_KINDS). */
@@ -213,11 +218,16 @@ export const lineId = (line: LedgerLine) => serialId(LINE_ID_PREFIX, line.entryI
  * A user's ledger lines, newest first, from `offset` or after the line `startingAfter`. A cursor that is not one of
  * the user's lines is 400, never a silent first page.
  */
-export async function listLedgerLines(db: Db | Tx, userId: string, page: { limit: number; offset: number; startingAfter?: string | undefined }) {
+export async function listLedgerLines(
+  db: Db | Tx,
+  userId: string,
+  page: { limit: number; offset: number; startingAfter?: string | undefined },
+  livemode = true,
+) {
   const { startingAfter, ...at } = page;
   const entryId = startingAfter === undefined ? undefined : parseSerialId(LINE_ID_PREFIX, startingAfter);
   if (entryId === null) throw unknownCursor(startingAfter!);
-  const listed = await listUserLines(db, userId, entryId === undefined ? at : { ...at, startingAfter: entryId });
+  const listed = await listUserLines(db, userId, livemode, entryId === undefined ? at : { ...at, startingAfter: entryId });
   if (!listed.cursorKnown) throw unknownCursor(startingAfter!);
   return listed;
 }

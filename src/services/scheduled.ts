@@ -5,6 +5,7 @@ import { purgeExpiredKeys } from './idempotency';
 import type { PaymentsContext } from './payments/after-commit';
 import { retryPendingStripeCalls } from './payments/pending-calls';
 import { autoApproveDays, autoApproveSubmittedTasks, expireOverdueTasks } from './tasks/scheduled-jobs';
+import { advanceSandboxTasks } from './sandbox/professional';
 import { requeueStuckDeliveries } from './webhooks/delivery';
 
 /**
@@ -30,6 +31,8 @@ export const SCHEDULED_JOBS: { name: string; run: ScheduledJob }[] = [
       await deleteExpiredCounters(db, now);
     },
   },
+  // Test tasks whose sandbox step was never woken (docs/sandbox.md); each step is normally taken right after the last.
+  { name: 'advance-sandbox-tasks', run: ({ db }, _now, env) => advanceSandboxTasks(db, env) },
   // Webhook deliveries whose queue message was never sent or got lost: the outbox's guarantee against losing one.
   { name: 'requeue-webhook-deliveries', run: ({ db }, _now, env) => requeueStuckDeliveries(db, env) },
 ];

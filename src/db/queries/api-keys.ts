@@ -9,6 +9,7 @@ export interface ApiKeyOwner {
   keyId: string;
   userId: string;
   role: (typeof users.$inferSelect)['role'];
+  livemode: boolean;
 }
 
 const live = (userId: string) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt));
@@ -52,9 +53,9 @@ export async function revokeApiKey(db: Db, userId: string, keyId: string): Promi
  * once a minute instead of on every request, and nothing is left running after the response.
  */
 export async function findLiveApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyOwner | null> {
-  const result = await db.execute<{ key_id: string; user_id: string; role: ApiKeyOwner['role'] }>(sql`
+  const result = await db.execute<{ key_id: string; user_id: string; role: ApiKeyOwner['role']; livemode: boolean }>(sql`
     with hit as (
-      select k.id as key_id, k.user_id, u.role
+      select k.id as key_id, k.user_id, u.role, k.livemode
       from ${apiKeys} k join ${users} u on u.id = k.user_id
       where k.key_hash = ${keyHash} and k.revoked_at is null
     ), touched as (
@@ -63,7 +64,7 @@ export async function findLiveApiKeyByHash(db: Db, keyHash: string): Promise<Api
         and (last_used_at is null or last_used_at < now() - interval '1 minute')
       returning id
     )
-    select key_id, user_id, role from hit`);
+    select key_id, user_id, role, livemode from hit`);
   const row = result.rows[0];
-  return row ? { keyId: row.key_id, userId: row.user_id, role: row.role } : null;
+  return row ? { keyId: row.key_id, userId: row.user_id, role: row.role, livemode: row.livemode } : null;
 }

@@ -4,7 +4,7 @@ import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../schema';
 
 export type LedgerAccountRow = typeof ledgerAccounts.$inferSelect;
 export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
-export type NewLedgerAccount = Pick<typeof ledgerAccounts.$inferInsert, 'id' | 'kind' | 'userId' | 'taskId'>;
+export type NewLedgerAccount = Pick<typeof ledgerAccounts.$inferInsert, 'id' | 'kind' | 'userId' | 'taskId' | 'livemode'>;
 export type NewLedgerTransaction = typeof ledgerTransactions.$inferInsert;
 export type NewLedgerEntry = Pick<typeof ledgerEntries.$inferInsert, 'transactionId' | 'accountId' | 'amountCents'>;
 
@@ -82,11 +82,11 @@ export async function findAccounts(db: Db | Tx, ids: string[]): Promise<LedgerAc
 }
 
 /** A user's balance per account kind, in cents. Kinds without an account are absent. */
-export async function userBalancesByKind(db: Db | Tx, userId: string): Promise<{ kind: LedgerAccountRow['kind']; cents: number }[]> {
+export async function userBalancesByKind(db: Db | Tx, userId: string, livemode: boolean): Promise<{ kind: LedgerAccountRow['kind']; cents: number }[]> {
   const rows = await db
     .select({ kind: ledgerAccounts.kind, cents: sql<string>`sum(${ledgerAccounts.balanceCents})` })
     .from(ledgerAccounts)
-    .where(eq(ledgerAccounts.userId, userId))
+    .where(and(eq(ledgerAccounts.userId, userId), eq(ledgerAccounts.livemode, livemode)))
     .groupBy(ledgerAccounts.kind);
   return rows.map((r) => ({ kind: r.kind, cents: Number(r.cents) }));
 }
@@ -122,14 +122,14 @@ function afterEntry(id: number | undefined): SQL | undefined {
   return sql`(${ledgerEntries.createdAt}, ${ledgerEntries.id}) < (select c.created_at, c.id from ${ledgerEntries} c where c.id = ${id})`;
 }
 
-/** Whether the entry is on one of the user's accounts: any other is not a position in their list. */
-async function isEntryOf(db: Db | Tx, userId: string, id: number | undefined): Promise<boolean> {
+/** Whether the entry is on one of the user's accounts of this mode: any other is not a position in their list. */
+async function isEntryOf(db: Db | Tx, owned: SQL | undefined, id: number | undefined): Promise<boolean> {
   if (id === undefined) return true;
   const [row] = await db
     .select({ id: ledgerEntries.id })
     .from(ledgerEntries)
     .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-    .where(and(eq(ledgerEntries.id, id), eq(ledgerAccounts.userId, userId)))
+    .where(and(eq(ledgerEntries.id, id), owned))
     .limit(1);
   return row !== undefined;
 }
@@ -141,9 +141,10 @@ async function isEntryOf(db: Db | Tx, userId: string, id: number | undefined): P
 export async function listUserLines(
   db: Db | Tx,
   userId: string,
+  livemode: boolean,
   args: LinePageArgs,
 ): Promise<{ rows: LedgerLineRow[]; total: number; hasMore: boolean; cursorKnown: boolean }> {
-  const ownedBy = eq(ledgerAccounts.userId, userId);
+  const ownedBy = and(eq(ledgerAccounts.userId, userId), eq(ledgerAccounts.livemode, livemode));
   const cursor = args.startingAfter !== undefined;
   const [rows, [totals], cursorKnown] = await Promise.all([
     db
@@ -170,7 +171,7 @@ export async function listUserLines(
       .from(ledgerEntries)
       .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
       .where(ownedBy),
-    isEntryOf(db, userId, args.startingAfter),
+    isEntryOf(db, ownedBy, args.startingAfter),
   ]);
   const total = totals?.total ?? 0;
   const page = rows.slice(0, args.limit);

@@ -16,6 +16,8 @@ export interface Reader {
   verified: boolean;
   /** The API key read with, when it was one. */
   keyId: string | null;
+  /** False when read with a test key (the sandbox); an account read is live. */
+  livemode: boolean;
 }
 
 function readerCte(db: Db, ref: ReaderRef) {
@@ -27,14 +29,18 @@ function readerCte(db: Db, ref: ReaderRef) {
   if (ref.kind === 'account') {
     return db.$with('reader').as(
       db
-        .select({ ...columns, keyId: sql<string | null>`null::text`.as('reader_key_id') })
+        .select({ ...columns, keyId: sql<string | null>`null::text`.as('reader_key_id'), livemode: sql<boolean>`true`.as('reader_livemode') })
         .from(users)
         .where(eq(users.id, ref.userId)),
     );
   }
   return db.$with('reader').as(
     db
-      .select({ ...columns, keyId: sql<string | null>`${apiKeys.id}`.as('reader_key_id') })
+      .select({
+        ...columns,
+        keyId: sql<string | null>`${apiKeys.id}`.as('reader_key_id'),
+        livemode: sql<boolean>`${apiKeys.livemode}`.as('reader_livemode'),
+      })
       .from(apiKeys)
       .innerJoin(users, eq(users.id, apiKeys.userId))
       .where(and(eq(apiKeys.keyHash, ref.keyHash), isNull(apiKeys.revokedAt))),
@@ -59,7 +65,10 @@ export async function findTaskViewWithReader(
   );
   const [row] = await db
     .with(reader, touched)
-    .select({ reader: { userId: reader.userId, role: reader.role, verified: reader.verified, keyId: reader.keyId }, ...viewColumns })
+    .select({
+      reader: { userId: reader.userId, role: reader.role, verified: reader.verified, keyId: reader.keyId, livemode: reader.livemode },
+      ...viewColumns,
+    })
     .from(reader)
     .leftJoin(tasks, eq(tasks.id, taskId))
     .leftJoin(users, eq(users.id, tasks.professionalId))

@@ -26,10 +26,14 @@ export interface TaskView {
 }
 
 /** Which tasks a list covers. */
-export type TaskScope =
+export type TaskScope = (
   | { kind: 'client'; clientId: string }
   | { kind: 'professional'; professionalId: string }
-  | { kind: 'marketplace' };
+  | { kind: 'marketplace' }
+) & {
+  /** Every list is of one mode: live callers see live tasks, test keys test tasks. */
+  livemode: boolean;
+};
 
 export interface TaskFilters {
   status?: TaskStatus;
@@ -46,8 +50,9 @@ const deliverablesJson = sql<{ id: string; text: string; attachments: Attachment
     'at', floor(extract(epoch from s.created_at) * 1000)) order by s.created_at, s.id)
   from ${submissions} s where s.task_id = ${tasks.id}), '[]'::json)`;
 
-/** The task's escrow balance, read from its ledger account (a primary-key lookup per task). */
-const escrowCents = sql<string>`coalesce((select a.balance_cents from ${ledgerAccounts} a where a.id = 'escrow:' || ${tasks.id}), 0)`;
+/** The task's escrow balance, read from its ledger account (a primary-key lookup per task; a test task's is test:escrow:). */
+const escrowCents = sql<string>`coalesce((select a.balance_cents from ${ledgerAccounts} a
+  where a.id = (case when ${tasks.livemode} then 'escrow:' else 'test:escrow:' end) || ${tasks.id}), 0)`;
 
 export const viewColumns = {
   task: tasks,
@@ -81,6 +86,7 @@ function scopeWhere(scope: TaskScope, filters: TaskFilters): SQL | undefined {
         : marketplacePredicate(tasks);
   return and(
     scoped,
+    eq(tasks.livemode, scope.livemode),
     filters.status ? eq(tasks.status, filters.status) : undefined,
     filters.category ? eq(tasks.category, filters.category) : undefined,
     filters.locationType ? eq(tasks.locationType, filters.locationType) : undefined,
@@ -112,9 +118,10 @@ function afterCursor(id: string | undefined): SQL | undefined {
  * any task that was ever listed (as `wasListed` in services/tasks/access.ts): one taken since is still a position.
  */
 function cursorScope(scope: TaskScope): SQL | undefined {
-  if (scope.kind === 'client') return eq(tasks.clientId, scope.clientId);
-  if (scope.kind === 'professional') return eq(tasks.professionalId, scope.professionalId);
-  return sql`(${tasks.professionalId} is not null or ${tasks.fundingStatus} in ('funded', 'released', 'refunded'))`;
+  const mode = eq(tasks.livemode, scope.livemode);
+  if (scope.kind === 'client') return and(mode, eq(tasks.clientId, scope.clientId));
+  if (scope.kind === 'professional') return and(mode, eq(tasks.professionalId, scope.professionalId));
+  return and(mode, sql`(${tasks.professionalId} is not null or ${tasks.fundingStatus} in ('funded', 'released', 'refunded'))`);
 }
 
 /**

@@ -5,60 +5,67 @@ import { callbackSecrets, webhookDeliveries, webhookEndpoints } from '../schema'
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type NewWebhookEndpoint = typeof webhookEndpoints.$inferInsert;
 
-const live = (userId: string) => and(eq(webhookEndpoints.userId, userId), isNull(webhookEndpoints.deletedAt));
+/** Whose endpoints a call reads: an account's, in one mode (endpoints are per mode, as Stripe's are). */
+export interface EndpointOwner {
+  id: string;
+  livemode: boolean;
+}
+
+const live = (owner: EndpointOwner) =>
+  and(eq(webhookEndpoints.userId, owner.id), eq(webhookEndpoints.livemode, owner.livemode), isNull(webhookEndpoints.deletedAt));
 
 export async function insertWebhookEndpoint(tx: Tx, endpoint: NewWebhookEndpoint): Promise<WebhookEndpointRow> {
   const [row] = await tx.insert(webhookEndpoints).values(endpoint).returning();
   return row!;
 }
 
-export async function countLiveWebhookEndpoints(db: Db | Tx, userId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(webhookEndpoints).where(live(userId));
+export async function countLiveWebhookEndpoints(db: Db | Tx, owner: EndpointOwner): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(webhookEndpoints).where(live(owner));
   return row?.n ?? 0;
 }
 
 /** The account's live endpoints, newest first, and how many there are. */
 export async function listLiveWebhookEndpoints(
   db: Db,
-  userId: string,
+  owner: EndpointOwner,
   page: { limit: number; offset: number },
 ): Promise<{ rows: WebhookEndpointRow[]; total: number }> {
   const [rows, total] = await Promise.all([
     db
       .select()
       .from(webhookEndpoints)
-      .where(live(userId))
+      .where(live(owner))
       .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
       .limit(page.limit)
       .offset(page.offset),
-    countLiveWebhookEndpoints(db, userId),
+    countLiveWebhookEndpoints(db, owner),
   ]);
   return { rows, total };
 }
 
-export async function findLiveWebhookEndpoint(db: Db | Tx, userId: string, id: string): Promise<WebhookEndpointRow | null> {
+export async function findLiveWebhookEndpoint(db: Db | Tx, owner: EndpointOwner, id: string): Promise<WebhookEndpointRow | null> {
   const [row] = await db
     .select()
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, id), live(userId)))
+    .where(and(eq(webhookEndpoints.id, id), live(owner)))
     .limit(1);
   return row ?? null;
 }
 
-/** The account's live endpoints that subscribe to `type`: the receivers of an event of that type. */
-export function subscribedWebhookEndpoints(tx: Tx, userId: string, type: string): Promise<Pick<WebhookEndpointRow, 'id' | 'url'>[]> {
+/** The account's live endpoints of the event's mode that subscribe to `type`: the receivers of an event of that type. */
+export function subscribedWebhookEndpoints(tx: Tx, owner: EndpointOwner, type: string): Promise<Pick<WebhookEndpointRow, 'id' | 'url'>[]> {
   return tx
     .select({ id: webhookEndpoints.id, url: webhookEndpoints.url })
     .from(webhookEndpoints)
-    .where(and(live(userId), arrayContains(webhookEndpoints.events, [type])));
+    .where(and(live(owner), arrayContains(webhookEndpoints.events, [type])));
 }
 
 /** Stamps deleted_at and cancels what was still waiting to go there; false when there is no such live endpoint. */
-export async function deleteWebhookEndpoint(tx: Tx, userId: string, id: string): Promise<boolean> {
+export async function deleteWebhookEndpoint(tx: Tx, owner: EndpointOwner, id: string): Promise<boolean> {
   const [row] = await tx
     .update(webhookEndpoints)
     .set({ deletedAt: sql`now()` })
-    .where(and(eq(webhookEndpoints.id, id), live(userId)))
+    .where(and(eq(webhookEndpoints.id, id), live(owner)))
     .returning({ id: webhookEndpoints.id });
   if (!row) return false;
   await tx
@@ -85,7 +92,7 @@ function rolled(current: AnyColumn, next: string, overlapSeconds: number) {
 /** Replaces a live endpoint's secret with `next`; null when there is no such live endpoint. */
 export async function rollWebhookEndpointSecret(
   db: Db,
-  userId: string,
+  owner: EndpointOwner,
   id: string,
   next: string,
   overlapSeconds: number,
@@ -94,7 +101,7 @@ export async function rollWebhookEndpointSecret(
     .update(webhookEndpoints)
     // In an UPDATE the right-hand side reads the row as it was, so previous_secret gets the replaced secret.
     .set(rolled(webhookEndpoints.secret, next, overlapSeconds))
-    .where(and(eq(webhookEndpoints.id, id), live(userId)))
+    .where(and(eq(webhookEndpoints.id, id), live(owner)))
     .returning();
   return row ?? null;
 }

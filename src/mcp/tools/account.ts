@@ -18,7 +18,7 @@ export const getBalanceTool = defineTool({
   output: BalanceSchema,
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(ctx) {
-    const result = toBalanceDto(await userBalances(ctx.db, ctx.caller.id));
+    const result = toBalanceDto(await userBalances(ctx.db, ctx.caller.id, ctx.caller.livemode));
     const usd = (n: number) => `${n.toFixed(2)} USD`;
     return {
       result,

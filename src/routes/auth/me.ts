@@ -18,7 +18,7 @@ const route = createRoute({
 
 export function registerMe(router: Router) {
   router.openapi(route, async (c) => {
-    const summary = await getAccountSummary(c.var.db, c.var.caller.id);
+    const summary = await getAccountSummary(c.var.db, c.var.caller.id, c.var.caller.livemode);
     return c.json(
       {
         ...toRegisteredUser(summary.user),

@@ -30,6 +30,7 @@ const route = createRoute({
             status: 'paid',
             checkout_url: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4',
             expires_at: '2026-03-11T16:50:00Z',
+            livemode: true,
           },
         },
       },

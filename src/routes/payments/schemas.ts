@@ -47,9 +47,10 @@ export const CheckoutSchema = z
     }),
     checkout_url: z.string().openapi({
       example: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4',
-      description: "Stripe's payment page (in local development, a page served by this API). Hand it to whoever pays.",
+      description: "Stripe's payment page (in local development, a page served by this API). Hand it to whoever pays. A test task's checkout needs no one: the sandbox pays it within a second.",
     }),
     expires_at: Instant,
+    livemode: z.boolean().openapi({ description: "The task's mode: false for a sandbox task's checkout, paid with test money by the sandbox." }),
   })
   .openapi('Checkout', {
     example: {
@@ -60,6 +61,7 @@ export const CheckoutSchema = z
       status: 'pending',
       checkout_url: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4',
       expires_at: '2026-03-05T10:50:00Z',
+      livemode: true,
     },
   });
 
@@ -72,6 +74,7 @@ export function toCheckoutDto(checkout: CheckoutRow): z.infer<typeof CheckoutSch
     status: checkout.status,
     checkout_url: checkout.url,
     expires_at: iso(checkout.expiresAt),
+    livemode: checkout.livemode,
   };
 }
 

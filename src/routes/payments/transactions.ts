@@ -25,7 +25,7 @@ export function registerTransactions(router: Router) {
     const query = c.req.valid('query');
     assertOneStart(query);
     const { limit, offset, starting_after } = query;
-    const { rows, total, hasMore } = await listLedgerLines(c.var.db, c.var.caller.id, { limit, offset, startingAfter: starting_after });
+    const { rows, total, hasMore } = await listLedgerLines(c.var.db, c.var.caller.id, { limit, offset, startingAfter: starting_after }, c.var.caller.livemode);
     return c.json(pageKnowingMore(rows.map(toTransactionLineDto), total, limit, offset, hasMore), 200);
   });
 }

@@ -6,6 +6,7 @@ import { errorResponses } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { TOOLS } from '../../mcp/tools';
 import { platformFeeBps } from '../../services/payments/config';
+import { SANDBOX_OUTCOME_BEHAVIOR } from '../../services/sandbox/outcomes';
 import { autoApproveDays } from '../../services/tasks/scheduled-jobs';
 import { CATEGORIES } from '../../services/tasks/categories';
 import { tokenTtlSeconds } from '../../services/tokens';
@@ -18,7 +19,7 @@ const route = createRoute({
   operationId: 'get_llms_txt',
   tags: ['System'],
   summary: 'The API explained for language models',
-  description: 'Plain text (llmstxt.org): what the service is, authentication, the task workflow, categories, statuses, the MCP server and its tools, event webhooks, errors. No sign-in needed.',
+  description: 'Plain text (llmstxt.org): what the service is, authentication, the task workflow, categories, statuses, the MCP server and its tools, event webhooks, the sandbox, errors. No sign-in needed.',
   responses: {
     200: {
       description: 'The text',
@@ -42,6 +43,7 @@ export function registerLlmsTxt(router: Router) {
       platformFeePercent: platformFeeBps(c.env) / 100,
       autoApproveDays: autoApproveDays(c.env),
       tokenTtlSeconds: tokenTtlSeconds(c.env),
+      sandboxOutcomes: SANDBOX_OUTCOME_BEHAVIOR,
     });
     return c.text(text, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });

@@ -42,6 +42,8 @@ export const TASK_EXAMPLE = {
   canceled_at: null,
   created_at: '2026-03-04T09:00:00Z',
   updated_at: '2026-03-05T11:30:00Z',
+  metadata: { order_ref: 'A-1043' },
+  livemode: true,
 };
 
 export const TASK_EVENT_EXAMPLE = {

@@ -25,6 +25,16 @@ export const TaskIdParam = z.object({ id: pathId('id', 'task', 'Task not found.'
 /** A task id in a body or tool arguments: an unknown or malformed one is the service's 404, as in the path. */
 export const TaskId = z.string().min(1).max(100).openapi({ example: 'task_xyz789AbCdEfGhIj' });
 
+/** Stripe's metadata rules: up to 20 keys of 1..40 characters, string values up to 500; shown back as given. */
+export const TaskMetadata = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 20, 'At most 20 keys.')
+  .openapi({
+    description:
+      'Your own key-value pairs (strings), shown back on the task. With a test API key, metadata.sandbox_outcome picks what the simulated professional does: complete (default), clarify, miss_deadline, no_show or dispute (see /llms.txt, "Sandbox").',
+    example: { order_ref: 'A-1043' },
+  });
+
 const isLocal = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'local';
 const isRemote = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'remote';
 const location = (value: unknown) => (value as { location?: unknown } | undefined)?.location;
@@ -49,6 +59,7 @@ export const CreateTaskBody = z
       .nullable()
       .optional()
       .openapi({ example: CREATE_TASK_EXAMPLE.deadline, description: 'ISO 8601; in the future.' }),
+    metadata: TaskMetadata.optional(),
   })
   // Run whenever the two fields themselves are well-formed, so their error shows up next to any others.
   .refine((v) => !isLocal(v) || (v.location ?? null) !== null, {
@@ -88,6 +99,7 @@ export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskIn
     budgetCents: toCents(body.budget_amount),
     budgetType: body.budget_type,
     deadline: body.deadline ? new Date(body.deadline) : null,
+    metadata: body.metadata ?? {},
   };
 }
 
@@ -227,6 +239,8 @@ export const TaskSchema = z
     canceled_at: Instant.nullable(),
     created_at: Instant,
     updated_at: Instant,
+    metadata: z.record(z.string(), z.string()).openapi({ description: 'The key-value pairs given at creation; {} when none.' }),
+    livemode: z.boolean().openapi({ description: 'False for a sandbox task (posted with a test API key): test money, worked by the sandbox professional.' }),
   })
   .openapi('Task', { example: TASK_EXAMPLE });
 

@@ -22,7 +22,7 @@ const route = createRoute({
 export function registerCreateWebhookEndpoint(router: Router) {
   router.openapi(route, async (c) => {
     const body = c.req.valid('json');
-    const row = await createWebhookEndpoint(c.var.db, c.env, c.var.caller.id, {
+    const row = await createWebhookEndpoint(c.var.db, c.env, c.var.caller, {
       url: body.url,
       events: body.events,
       description: body.description ?? null,

@@ -21,7 +21,7 @@ const route = createRoute({
 
 export function registerDeleteWebhookEndpoint(router: Router) {
   router.openapi(route, async (c) => {
-    await deleteWebhookEndpoint(c.var.db, c.var.caller.id, c.req.valid('param').id);
+    await deleteWebhookEndpoint(c.var.db, c.var.caller, c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

@@ -25,7 +25,7 @@ export function registerListWebhookDeliveries(router: Router) {
     const query = c.req.valid('query');
     assertOneStart(query);
     const { limit, offset, starting_after } = query;
-    const { rows, total, hasMore } = await listEndpointDeliveries(c.var.db, c.var.caller.id, c.req.valid('param').id, { limit, offset, startingAfter: starting_after });
+    const { rows, total, hasMore } = await listEndpointDeliveries(c.var.db, c.var.caller, c.req.valid('param').id, { limit, offset, startingAfter: starting_after });
     return c.json(pageKnowingMore(rows.map(toDeliveryAttempt), total, limit, offset, hasMore), 200);
   });
 }

@@ -20,7 +20,7 @@ const route = createRoute({
 
 export function registerGetWebhookEndpoint(router: Router) {
   router.openapi(route, async (c) => {
-    const row = await getWebhookEndpoint(c.var.db, c.var.caller.id, c.req.valid('param').id);
+    const row = await getWebhookEndpoint(c.var.db, c.var.caller, c.req.valid('param').id);
     return c.json(toWebhookEndpoint(row), 200);
   });
 }

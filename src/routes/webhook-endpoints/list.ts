@@ -22,7 +22,7 @@ const route = createRoute({
 export function registerListWebhookEndpoints(router: Router) {
   router.openapi(route, async (c) => {
     const page = c.req.valid('query');
-    const { rows, total } = await listWebhookEndpoints(c.var.db, c.var.caller.id, page);
+    const { rows, total } = await listWebhookEndpoints(c.var.db, c.var.caller, page);
     return c.json(listPage(rows.map(toWebhookEndpoint), total, page.limit, page.offset), 200);
   });
 }

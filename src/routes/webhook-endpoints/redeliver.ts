@@ -24,7 +24,7 @@ const route = createRoute({
 export function registerRedeliverWebhookDelivery(router: Router) {
   router.openapi(route, async (c) => {
     const { id, delivery_id } = c.req.valid('param');
-    const redelivery = await redeliverEndpointDelivery(c.var.db, paymentsContext(c), c.var.caller.id, id, delivery_id);
+    const redelivery = await redeliverEndpointDelivery(c.var.db, paymentsContext(c), c.var.caller, id, delivery_id);
     return c.json(toRedelivery(redelivery), 201);
   });
 }

@@ -26,7 +26,7 @@ const route = createRoute({
 export function registerRollWebhookEndpointSecret(router: Router) {
   router.openapi(route, async (c) => {
     const overlap = c.req.valid('json')?.expires_in_seconds ?? DEFAULT_ROLL_OVERLAP_SECONDS;
-    const row = await rollEndpointSecret(c.var.db, c.env, c.var.caller.id, c.req.valid('param').id, overlap);
+    const row = await rollEndpointSecret(c.var.db, c.env, c.var.caller, c.req.valid('param').id, overlap);
     return c.json({ ...toWebhookEndpoint(row), secret: row.secret }, 200);
   });
 }

@@ -66,6 +66,7 @@ const ENDPOINT_EXAMPLE = {
   description: 'Research agent, production',
   previous_secret_expires_at: null,
   created_at: '2026-03-10T17:00:00Z',
+  livemode: true,
 };
 
 /** When the secret a roll replaced stops signing; null when only the current secret signs. */
@@ -81,6 +82,10 @@ const endpointFields = {
   description: z.string().nullable().openapi({ example: 'Research agent, production' }),
   previous_secret_expires_at: PreviousSecretExpiresAt,
   created_at: Instant,
+  livemode: z.boolean().openapi({
+    example: true,
+    description: "Endpoints are per mode: made with a test API key (false), it receives test tasks' events only and is seen by test keys only; otherwise live events only.",
+  }),
 };
 
 export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEndpoint', { example: ENDPOINT_EXAMPLE });
@@ -196,6 +201,7 @@ export function toWebhookEndpoint(row: WebhookEndpointRow): WebhookEndpointDto {
     description: row.description,
     previous_secret_expires_at: previousSecretExpiresAt(row),
     created_at: iso(row.createdAt),
+    livemode: row.livemode,
   };
 }
 

@@ -12,3 +12,13 @@ import { StripePayments } from './stripe-payments';
 export function paymentsProvider(env: AppEnv, origin?: string): PaymentsProvider {
   return paymentsMode(env) === 'stripe' ? new StripePayments(env) : new LocalPayments(env, origin);
 }
+
+/** What opens and settles a test task's checkouts: local payments, whichever backend runs (docs/sandbox.md). */
+export function sandboxPayments(env: AppEnv, origin?: string): PaymentsProvider {
+  return new LocalPayments(env, origin);
+}
+
+/** The provider that handles a checkout session: ours (`cs_local_...`) or Stripe's. */
+export function providerForSession(env: AppEnv, sessionId: string, origin?: string): PaymentsProvider {
+  return sessionId.startsWith('cs_local_') ? new LocalPayments(env, origin) : paymentsProvider(env, origin);
+}

@@ -12,7 +12,8 @@ import { openDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { enqueueDeliveries, type DeliveryMessage } from '../webhooks/queue';
 import { attemptPendingCall } from './pending-calls';
-import { paymentsProvider } from './active-provider';
+import { sandboxStep } from '../sandbox/wake';
+import { paymentsProvider, providerForSession } from './active-provider';
 
 export interface PaymentsContext {
   env: AppEnv;
@@ -36,12 +37,15 @@ export interface AfterCommit {
   expireCheckout(checkout: { id: string; stripeSessionId: string }): void;
   /** Webhook deliveries written in this transaction, to enqueue once it commits. */
   webhookDeliveries(messages: DeliveryMessage[]): void;
+  /** A test task this transaction funded, moved or messaged: the sandbox professional looks at it once it commits. */
+  sandboxTask(taskId: string): void;
 }
 
 export class AfterCommitWork implements AfterCommit {
   readonly pendingCalls: string[] = [];
   readonly checkoutsToExpire: { id: string; stripeSessionId: string }[] = [];
   readonly deliveries: DeliveryMessage[] = [];
+  readonly sandboxTasks: string[] = [];
 
   pendingCall(idempotencyKey: string): void {
     this.pendingCalls.push(idempotencyKey);
@@ -55,8 +59,12 @@ export class AfterCommitWork implements AfterCommit {
     this.deliveries.push(...messages);
   }
 
+  sandboxTask(taskId: string): void {
+    if (!this.sandboxTasks.includes(taskId)) this.sandboxTasks.push(taskId);
+  }
+
   get isEmpty(): boolean {
-    return this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0 && this.deliveries.length === 0;
+    return this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0 && this.deliveries.length === 0 && this.sandboxTasks.length === 0;
   }
 
   /** Hands the work to `defer`, if there is any. */
@@ -72,6 +80,13 @@ export class AfterCommitWork implements AfterCommit {
   async run(env: AppEnv): Promise<void> {
     // First, and without the database: clients are waiting for these, and a failure only delays them until the cron.
     if (this.deliveries.length > 0) await enqueueDeliveries(env, this.deliveries).catch((err) => logFailure('enqueue webhook deliveries', err));
+    await this.#moneyCalls(env);
+    // Last: the sandbox's next step is a new move with after-commit work of its own.
+    const step = sandboxStep();
+    for (const taskId of step ? this.sandboxTasks : []) await step!(env, taskId).catch((err) => logFailure(`sandbox step for ${taskId}`, err));
+  }
+
+  async #moneyCalls(env: AppEnv): Promise<void> {
     if (this.pendingCalls.length === 0 && this.checkoutsToExpire.length === 0) return;
     const handle = openDb(env);
     try {
@@ -81,7 +96,8 @@ export class AfterCommitWork implements AfterCommit {
       }
       for (const checkout of this.checkoutsToExpire) {
         try {
-          await provider.expireCheckoutSession(checkout.stripeSessionId);
+          // A test task's checkout is local even when Stripe runs (docs/sandbox.md).
+          await providerForSession(env, checkout.stripeSessionId).expireCheckoutSession(checkout.stripeSessionId);
           await endCheckout(handle.db, checkout.id, 'expired');
         } catch (err) {
           // Typically: it was paid or expired meanwhile, and its own event says so (a payment is then refunded).

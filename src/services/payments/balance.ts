@@ -18,12 +18,13 @@ import { availableAccount, lockedBalanceCents, post, STRIPE_EXTERNAL } from '../
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
 import { checkFundingRequest } from './checkout';
+import { inCallersMode } from '../tasks/access';
 import { creditFromBalance } from './escrow';
 
 
 /** 409 INSUFFICIENT_BALANCE, after locking the balance: what was asked and what there is. */
-async function takeFromBalance(tx: Tx, userId: string, amountCents: number): Promise<void> {
-  const available = await lockedBalanceCents(tx, availableAccount(userId));
+async function takeFromBalance(tx: Tx, userId: string, amountCents: number, livemode = true): Promise<void> {
+  const available = await lockedBalanceCents(tx, availableAccount(userId, livemode));
   if (available >= amountCents) return;
   throw new ApiError('INSUFFICIENT_BALANCE', `The available balance is ${usdText(available)}; ${usdText(amountCents)} does not fit.`, {
     details: [{ path: 'amount', message: `available_balance is ${usdText(available)}` }],
@@ -45,10 +46,11 @@ export async function fundFromBalance(db: Db, ctx: PaymentsContext, caller: Call
   const after = new AfterCommitWork();
   const view = await db.transaction(async (tx) => {
     const task = await lockTask(tx, input.taskId);
-    if (!task || task.clientId !== caller.id) throw notFound('Task');
+    if (!task || task.clientId !== caller.id || !inCallersMode(caller, task)) throw notFound('Task');
     await checkFundingRequest(tx, task, input.amountCents, 'balance');
     await assertWithinSpendingLimits(tx, caller, input.amountCents, 'funding', task.id);
-    await takeFromBalance(tx, caller.id, input.amountCents);
+    // The task's mode is the caller's: a test task takes the test balance.
+    await takeFromBalance(tx, caller.id, input.amountCents, task.livemode);
     const reference = `balance_funding:${randomString(20)}`;
     await creditFromBalance(tx, task, { reference, amountCents: input.amountCents, memo: 'Paid from your available balance' }, after);
     return findTaskView(tx, task.id);

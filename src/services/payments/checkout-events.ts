@@ -66,6 +66,7 @@ async function checkoutOf(tx: Tx, session: Session): Promise<{ checkout: Checkou
     url: session.url ?? '',
     expiresAt: new Date(session.expires_at * 1000),
     simulated: session.id.startsWith('cs_local_'),
+    livemode: task.livemode,
   });
   const adopted = await findCheckoutBySession(tx, session.id);
   return adopted ? { checkout: adopted, task } : null;

@@ -13,7 +13,9 @@ import { centsToUsd, MAX_TASK_CENTS, MAX_TASK_USD } from '../../lib/money';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { AfterCommitWork, type PaymentsContext } from './after-commit';
 import { balanceFundings, checkoutOpened } from './escrow';
-import { paymentsProvider } from './active-provider';
+import { paySandboxCheckout } from '../sandbox/checkout';
+import { inCallersMode } from '../tasks/access';
+import { paymentsProvider, sandboxPayments } from './active-provider';
 import { providerCall } from './provider';
 
 /** Stripe's smallest charge in USD. */
@@ -97,13 +99,14 @@ export function checkRedirectUrl(env: AppEnv, field: string, value: string): str
  */
 export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Caller, input: CheckoutInput): Promise<CheckoutRow> {
   const task = await findTask(db, input.taskId);
-  if (!task || task.clientId !== caller.id) throw notFound('Task');
+  if (!task || task.clientId !== caller.id || !inCallersMode(caller, task)) throw notFound('Task');
   await checkFundingRequest(db, task, input.amountCents, 'checkout');
   const successUrl = checkRedirectUrl(ctx.env, 'success_url', input.successUrl);
   const cancelUrl = checkRedirectUrl(ctx.env, 'cancel_url', input.cancelUrl);
 
   const id = newId('chk');
-  const provider = paymentsProvider(ctx.env, ctx.origin);
+  // A test task is paid with test money through local payments, whichever backend runs (docs/sandbox.md).
+  const provider = task.livemode ? paymentsProvider(ctx.env, ctx.origin) : sandboxPayments(ctx.env, ctx.origin);
   const session = await providerCall('create a checkout session', () =>
     provider.createCheckoutSession({
       amountCents: input.amountCents,
@@ -145,18 +148,21 @@ export async function createCheckout(db: Db, ctx: PaymentsContext, caller: Calle
       url: session.url,
       expiresAt: session.expiresAt,
       simulated: session.simulated,
+      livemode: task.livemode,
     });
     await checkoutOpened(tx, locked);
     return { checkout };
   });
   after.schedule(ctx);
   if ('error' in result) throw result.error;
+  // No one pays a test checkout by hand: the sandbox pays it as soon as it is recorded.
+  if (!task.livemode) ctx.defer(() => paySandboxCheckout(ctx.env, session));
   return result.checkout;
 }
 
 /** A checkout, for the owner of its task; to anyone else it does not exist (404, as for tasks). */
 export async function getCheckout(db: Db, caller: Caller, id: string): Promise<CheckoutRow> {
   const checkout = await findCheckout(db, id);
-  if (!checkout || checkout.clientId !== caller.id) throw notFound('Checkout');
+  if (!checkout || checkout.clientId !== caller.id || checkout.livemode !== caller.livemode) throw notFound('Checkout');
   return checkout;
 }

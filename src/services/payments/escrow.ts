@@ -32,12 +32,12 @@ import {
   accountBalanceCents,
   availableAccount,
   escrowAccount,
-  PLATFORM_FEES,
   pendingPayoutAccount,
   pendingRefundAccount,
   platformFeeCents,
   post,
-  STRIPE_EXTERNAL,
+  platformFeesAccount,
+  stripeExternalAccount,
   type LedgerEntryInput,
 } from '../ledger';
 import { announceTaskEvent } from '../webhooks/outbox';
@@ -80,8 +80,8 @@ export async function creditPayment(tx: Tx, task: TaskRow, payment: Payment, aft
     memo: `Checkout ${checkout.id} paid`,
     simulated: payment.simulated,
     entries: [
-      { account: STRIPE_EXTERNAL, amountCents: -payment.amountCents },
-      { account: escrowAccount(task.id, task.clientId), amountCents: payment.amountCents },
+      { account: stripeExternalAccount(task.livemode), amountCents: -payment.amountCents },
+      { account: escrowAccount(task.id, task.clientId, task.livemode), amountCents: payment.amountCents },
     ],
   });
   if (!posted) return false;
@@ -111,6 +111,7 @@ async function markFunded(tx: Tx, task: TaskRow, after: AfterCommit): Promise<vo
   if (task.fundingStatus !== 'unfunded' && task.fundingStatus !== 'pending') return;
   await setFundingStatus(tx, task.id, 'funded');
   await announceTaskEvent(tx, task, 'task.funded', task.status, after);
+  if (!task.livemode) after.sandboxTask(task.id);
 }
 
 /** A client's balance paid into the escrow of one of their open tasks; the caller has checked the balance covers it. */
@@ -133,8 +134,8 @@ export async function creditFromBalance(tx: Tx, task: TaskRow, funding: BalanceF
     userId: task.clientId,
     memo: funding.memo,
     entries: [
-      { account: availableAccount(task.clientId), amountCents: -funding.amountCents },
-      { account: escrowAccount(task.id, task.clientId), amountCents: funding.amountCents },
+      { account: availableAccount(task.clientId, task.livemode), amountCents: -funding.amountCents },
+      { account: escrowAccount(task.id, task.clientId, task.livemode), amountCents: funding.amountCents },
     ],
   });
   if (!posted) throw new Error(`balance funding ${funding.reference} was already posted`);
@@ -143,8 +144,8 @@ export async function creditFromBalance(tx: Tx, task: TaskRow, funding: BalanceF
 }
 
 /** What the task's escrow received from its client's balance, one entry per balance funding. */
-export function balanceFundings(db: Db | Tx, task: Pick<TaskRow, 'id' | 'clientId'>) {
-  return listCreditsOfKind(db, escrowAccount(task.id, task.clientId).id, 'balance_funding');
+export function balanceFundings(db: Db | Tx, task: Pick<TaskRow, 'id' | 'clientId' | 'livemode'>) {
+  return listCreditsOfKind(db, escrowAccount(task.id, task.clientId, task.livemode).id, 'balance_funding');
 }
 
 /**
@@ -188,15 +189,15 @@ export function releaseSplit(task: Pick<TaskRow, 'budgetType' | 'budgetCents'>, 
  */
 export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: AfterCommit): Promise<void> {
   if (!task.professionalId) throw new Error(`task ${task.id} has no professional to release its escrow to`);
-  const held = await accountBalanceCents(tx, escrowAccount(task.id, task.clientId));
+  const held = await accountBalanceCents(tx, escrowAccount(task.id, task.clientId, task.livemode));
   if (held <= 0) return;
   const pro = await findUserById(tx, task.professionalId);
   if (!pro) throw new Error(`professional ${task.professionalId} of task ${task.id} does not exist`);
   const { feeCents: fee, earnedCents: earned, returnedCents: returned } = releaseSplit(task, held, platformFeeBps(env));
-  const entries: LedgerEntryInput[] = [{ account: escrowAccount(task.id, task.clientId), amountCents: -held }];
-  if (earned > 0) entries.push({ account: availableAccount(pro.id), amountCents: earned });
-  if (fee > 0) entries.push({ account: PLATFORM_FEES, amountCents: fee });
-  if (returned > 0) entries.push({ account: availableAccount(task.clientId), amountCents: returned });
+  const entries: LedgerEntryInput[] = [{ account: escrowAccount(task.id, task.clientId, task.livemode), amountCents: -held }];
+  if (earned > 0) entries.push({ account: availableAccount(pro.id, task.livemode), amountCents: earned });
+  if (fee > 0) entries.push({ account: platformFeesAccount(task.livemode), amountCents: fee });
+  if (returned > 0) entries.push({ account: availableAccount(task.clientId, task.livemode), amountCents: returned });
   const { posted } = await post(tx, {
     reference: `release:${task.id}`,
     kind: 'release',
@@ -209,7 +210,8 @@ export async function releaseEscrow(tx: Tx, task: TaskRow, env: AppEnv, after: A
   });
   if (!posted) return;
   await setFundingStatus(tx, task.id, 'released');
-  if (earned > 0 && pro.payoutsEnabled && pro.stripeAccountId) {
+  // Test earnings stay in the test ledger: nothing of a test task ever goes to a real connected account.
+  if (earned > 0 && task.livemode && pro.payoutsEnabled && pro.stripeAccountId) {
     // One funding charge: the transfer is tied to it (source_transaction), so it goes out even before the charge's
     // funds are available in the platform balance. Several: no single charge covers it; it draws on the balance.
     // Money from the client's balance is not part of any charge: then no charge covers the transfer either.
@@ -258,8 +260,8 @@ async function refundBalanceFunding(tx: Tx, task: TaskRow, funding: { transactio
     userId: task.clientId,
     memo: `Refund of balance funding ${funding.transactionId} to your available balance`,
     entries: [
-      { account: availableAccount(task.clientId), amountCents: funding.amountCents },
-      { account: escrowAccount(task.id, task.clientId), amountCents: -funding.amountCents },
+      { account: availableAccount(task.clientId, task.livemode), amountCents: funding.amountCents },
+      { account: escrowAccount(task.id, task.clientId, task.livemode), amountCents: -funding.amountCents },
     ],
   });
 }
@@ -269,7 +271,7 @@ async function refundPayment(tx: Tx, task: TaskRow, checkout: CheckoutRow, after
   const amount = checkout.paidCents;
   if (!amount) throw new Error(`checkout ${checkout.id} is not paid; there is nothing to refund`);
   const key = `refund:${task.id}:${checkout.stripeSessionId}`;
-  const hold = pendingRefundAccount(task.id, task.clientId);
+  const hold = pendingRefundAccount(task.id, task.clientId, task.livemode);
   const { posted } = await post(tx, {
     reference: key,
     kind: 'refund',
@@ -277,7 +279,7 @@ async function refundPayment(tx: Tx, task: TaskRow, checkout: CheckoutRow, after
     userId: task.clientId,
     memo: `Refund of checkout ${checkout.id}`,
     entries: [
-      { account: escrowAccount(task.id, task.clientId), amountCents: -amount },
+      { account: escrowAccount(task.id, task.clientId, task.livemode), amountCents: -amount },
       { account: hold, amountCents: amount },
     ],
   });

@@ -39,6 +39,11 @@ export interface LocalOnboarding {
 
 const OBJECT_PREFIX = { refund: 're', transfer: 'tr', payout: 'po' } as const;
 
+/** A refund, transfer or payout that succeeds at once, simulated; also how test money's calls are made (docs/sandbox.md). */
+export async function executeLocally(call: MoneyCall): Promise<MoneyCallOutcome> {
+  return { ok: true, id: `${OBJECT_PREFIX[call.kind]}_local_${await digestHex(call.idempotencyKey)}`, simulated: true };
+}
+
 export class LocalPayments implements PaymentsProvider {
   readonly mode = 'local' as const;
   readonly #env: AppEnv;
@@ -82,8 +87,8 @@ export class LocalPayments implements PaymentsProvider {
     return `ch_local_${await digestHex(paymentIntentId)}`;
   }
 
-  async execute(call: MoneyCall): Promise<MoneyCallOutcome> {
-    return { ok: true, id: `${OBJECT_PREFIX[call.kind]}_local_${await digestHex(call.idempotencyKey)}`, simulated: true };
+  execute(call: MoneyCall): Promise<MoneyCallOutcome> {
+    return executeLocally(call);
   }
 
   async createConnectAccount(input: { userId: string }): Promise<ConnectAccount> {

@@ -59,6 +59,8 @@ export async function requestPayout(db: Db, ctx: PaymentsContext, caller: Caller
   const payout = await db.transaction(async (tx) => {
     const user = await findUserById(tx, caller.id);
     if (!user) throw notFound('Account');
+    // Test money stays in the sandbox: there is no test connected account to send it to.
+    if (!caller.livemode) throw new ApiError('FORBIDDEN', 'Payouts move real money: use an access token or a live API key.');
     if (!user.payoutsEnabled || !user.stripeAccountId) {
       throw new ApiError('FORBIDDEN', 'Payouts are not enabled on your account yet. Finish onboarding: POST /api/v1/payments/connect.');
     }

@@ -18,8 +18,9 @@ import {
   markCallSucceeded,
   type PendingCallRow,
 } from '../../db/queries/pending-calls';
-import { availableAccount, loadAccount, post, STRIPE_EXTERNAL, type LedgerAccount } from '../ledger';
+import { availableAccount, loadAccount, post, stripeExternalAccount, type LedgerAccount } from '../ledger';
 import { paymentsProvider } from './active-provider';
+import { executeLocally } from './local-payments';
 import type { MoneyCallKind, PaymentsProvider } from './provider';
 
 /** How long one attempt owns a call. Longer than the Stripe client's timeout, so attempts never overlap. */
@@ -56,6 +57,8 @@ export async function recordPendingCall(tx: Tx, input: PendingCallInput): Promis
     params: { ...input.params, metadata },
     stripeAccount: input.stripeAccount ?? null,
     holdAccountId: input.hold?.id ?? null,
+    // Money held in a test account is test money: its call is made by local payments (attemptPendingCall).
+    livemode: input.hold?.livemode ?? true,
     amountCents: input.amountCents,
     taskId: input.taskId ?? null,
     userId: input.userId ?? null,
@@ -84,7 +87,7 @@ export async function postSettlement(tx: Tx, call: PendingCallRow, stripeObjectI
     simulated,
     entries: [
       { account: hold, amountCents: -call.amountCents },
-      { account: STRIPE_EXTERNAL, amountCents: call.amountCents },
+      { account: stripeExternalAccount(hold.livemode), amountCents: call.amountCents },
     ],
   });
 }
@@ -117,7 +120,7 @@ async function giveBackRefusedTransfer(db: Db, call: PendingCallRow, lastError: 
       memo: 'Transfer refused by Stripe; earnings returned to the available balance',
       entries: [
         { account: hold, amountCents: -call.amountCents },
-        { account: availableAccount(hold.userId), amountCents: call.amountCents },
+        { account: availableAccount(hold.userId, hold.livemode), amountCents: call.amountCents },
       ],
     });
   });
@@ -135,10 +138,9 @@ export async function attemptPendingCall(
 ): Promise<AttemptResult> {
   const call = await claimDueCall(db, idempotencyKey, LEASE_SECONDS, now);
   if (!call) return 'not_due';
-  const outcome = await provider.execute(
-    { kind: call.kind, params: call.params, idempotencyKey: call.idempotencyKey, stripeAccount: call.stripeAccount },
-    { retry: call.attempts > 1 },
-  );
+  // A test task's refund never reaches Stripe, even when Stripe runs: local payments answer it (docs/sandbox.md).
+  const request = { kind: call.kind, params: call.params, idempotencyKey: call.idempotencyKey, stripeAccount: call.stripeAccount };
+  const outcome = call.livemode ? await provider.execute(request, { retry: call.attempts > 1 }) : await executeLocally(request);
   if (outcome.ok) {
     await settle(db, call, outcome.id, outcome.simulated);
     return 'succeeded';

@@ -22,7 +22,7 @@ import type { Tx } from '../../db/client';
 import { findTransactionByReference } from '../../db/queries/ledger';
 import { lockPendingCall, markCallFailedAtStripe } from '../../db/queries/pending-calls';
 import { formatUsd } from '../../lib/money';
-import { availableAccount, post, STRIPE_EXTERNAL } from '../ledger';
+import { availableAccount, post, stripeExternalAccount } from '../ledger';
 import { postSettlement, settlementReference } from './pending-calls';
 import type { Stripe } from './stripe-client';
 import type { EventOutcome } from './stripe-event-handler';
@@ -66,8 +66,8 @@ export async function onRefundChanged(tx: Tx, event: RefundEvent): Promise<Event
     memo: `Refund ${refund.id} failed at Stripe (${reason}); the money is back in your available balance`,
     simulated: call.simulated,
     entries: [
-      { account: STRIPE_EXTERNAL, amountCents: -call.amountCents },
-      { account: availableAccount(call.userId), amountCents: call.amountCents },
+      { account: stripeExternalAccount(call.livemode), amountCents: -call.amountCents },
+      { account: availableAccount(call.userId, call.livemode), amountCents: call.amountCents },
     ],
   });
   if (!settled) await postSettlement(tx, call, refund.id, call.simulated);

@@ -1,6 +1,9 @@
 /**
  * Who may see a task, and in what capacity. Existence is never leaked: a caller with no relation to a task
  * gets 404 NOT_FOUND; a caller who can see it but may not perform an action on it gets 403 FORBIDDEN.
+ *
+ * Modes come first: a live caller (an access token or a live key) has no relation to a test task, and a test key none
+ * to a live one, whoever they are (docs/sandbox.md). Everything hanging off a task is read through this.
  */
 import type { Caller } from '../../context';
 import type { Db } from '../../db/client';
@@ -25,8 +28,12 @@ export const isListed = (task: TaskRow): boolean => task.status === 'open' && is
 export const wasListed = (task: TaskRow): boolean =>
   task.professionalId !== null || ['funded', 'released', 'refunded'].includes(task.fundingStatus);
 
+/** Whether the caller works in the task's mode; otherwise the task does not exist for them. */
+export const inCallersMode = (caller: Pick<Caller, 'livemode'>, task: Pick<TaskRow, 'livemode'>): boolean => caller.livemode === task.livemode;
+
 /** `callerVerified`, when the caller's verification was already read (with the task, say), saves reading it again. */
 export async function relationTo(db: Db, caller: Caller, task: TaskRow, callerVerified?: boolean): Promise<TaskRelation | null> {
+  if (!inCallersMode(caller, task)) return null;
   if (task.clientId === caller.id) return 'owner';
   if (task.professionalId === caller.id) return 'assignee';
   if (caller.role === 'admin') return 'admin';

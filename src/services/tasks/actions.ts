@@ -8,10 +8,11 @@ import type { Db } from '../../db/client';
 import { insertReview, insertSubmission } from '../../db/queries/task-history';
 import { acceptableGuard, findTask, findTaskView, type TaskView } from '../../db/queries/tasks';
 import { tasks, type Attachment } from '../../db/schema';
-import { notFound } from '../../lib/errors';
+import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { PaymentsContext } from '../payments/after-commit';
-import { isListed, loadTaskFor, requireRelation, requireVerifiedProfessional, wasListed } from './access';
+import { SANDBOX_PROFESSIONAL_ID } from '../sandbox/account';
+import { inCallersMode, isListed, loadTaskFor, requireRelation, requireVerifiedProfessional, wasListed } from './access';
 import { applyTransition } from './lifecycle';
 import { invalidState } from './state-machine';
 
@@ -25,7 +26,11 @@ async function viewOf(db: Db, taskId: string): Promise<TaskView> {
 export async function acceptTask(db: Db, payments: PaymentsContext, caller: Caller, taskId: string): Promise<TaskView> {
   await requireVerifiedProfessional(db, caller);
   const task = await findTask(db, taskId);
-  if (!task) throw notFound('Task');
+  if (!task || !inCallersMode(caller, task)) throw notFound('Task');
+  // Test tasks are the sandbox's: another professional's test key sees them listed but cannot take one.
+  if (!task.livemode && caller.id !== SANDBOX_PROFESSIONAL_ID) {
+    throw new ApiError('FORBIDDEN', 'Test tasks are worked by the sandbox professional only.');
+  }
   if (!isListed(task)) {
     // Taken (possibly by this caller) or withdrawn after being public: say it is gone. Never-listed tasks stay hidden.
     if (wasListed(task)) throw invalidState('accept', task.status);
@@ -136,7 +141,7 @@ export async function resolveDispute(
   note: string | null,
 ): Promise<TaskView> {
   const task = await findTask(db, taskId);
-  if (!task) throw notFound('Task');
+  if (!task || !inCallersMode(caller, task)) throw notFound('Task');
   await applyTransition(db, {
     task,
     action: outcome === 'release' ? 'resolve_release' : 'resolve_refund',

@@ -16,6 +16,7 @@ import { notFound } from '../../lib/errors';
 import { unknownCursor } from '../../lib/pagination';
 import { newId } from '../../lib/ids';
 import { callerFromReader, readerRef } from '../credentials';
+import { checkSandboxOutcome } from '../sandbox/outcomes';
 import { assertWithinSpendingLimits } from '../spending-limits';
 import { loadTaskFor, relationTo, requireVerifiedProfessional, type TaskRelation } from './access';
 
@@ -30,6 +31,8 @@ export interface NewTaskInput {
   deadline: Date | null;
   /** Where the task's events are also POSTed; checked by services/webhooks/callbacks.ts, which posts such tasks. */
   callbackUrl?: string | null;
+  /** The client's key-value pairs; on a test task, `sandbox_outcome` steers the sandbox professional. */
+  metadata: Record<string, string>;
 }
 
 /**
@@ -37,9 +40,10 @@ export interface NewTaskInput {
  * records the key and its budget counts against the key's spending limits, in the same transaction.
  */
 export async function createTask(db: Db, caller: Caller, input: NewTaskInput): Promise<TaskView> {
+  if (!caller.livemode) checkSandboxOutcome(input.metadata);
   const id = newId('task');
   await db.transaction(async (tx) => {
-    await insertTask(tx, { id, clientId: caller.id, ...input, createdByApiKeyId: caller.apiKeyId });
+    await insertTask(tx, { id, clientId: caller.id, ...input, createdByApiKeyId: caller.apiKeyId, livemode: caller.livemode });
     await insertTaskEvent(tx, { id: newId('evt'), taskId: id, type: 'created', fromStatus: null, toStatus: 'open', actorId: caller.id });
     await assertWithinSpendingLimits(tx, caller, input.budgetCents, 'task', id);
   });
@@ -92,14 +96,16 @@ async function listOrRefuseCursor(db: Db, args: Parameters<typeof listTaskViews>
 /** The caller's own tasks: those a client posted, those a professional was assigned. */
 export async function listTasksFor(db: Db, caller: Caller, filters: TaskFilters, page: TaskPageArgs) {
   const scope: TaskScope =
-    caller.role === 'professional' ? { kind: 'professional', professionalId: caller.id } : { kind: 'client', clientId: caller.id };
+    caller.role === 'professional'
+      ? { kind: 'professional', professionalId: caller.id, livemode: caller.livemode }
+      : { kind: 'client', clientId: caller.id, livemode: caller.livemode };
   return listOrRefuseCursor(db, { scope, filters, ...page });
 }
 
 /** Open, funded, unassigned tasks, for verified professionals only. */
 export async function listMarketplace(db: Db, caller: Caller, filters: Omit<TaskFilters, 'status'>, page: TaskPageArgs) {
   await requireVerifiedProfessional(db, caller);
-  return listOrRefuseCursor(db, { scope: { kind: 'marketplace' }, filters, ...page });
+  return listOrRefuseCursor(db, { scope: { kind: 'marketplace', livemode: caller.livemode }, filters, ...page });
 }
 
 export async function taskHistory(db: Db, caller: Caller, taskId: string, page: PageArgs) {

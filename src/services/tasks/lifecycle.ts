@@ -78,6 +78,7 @@ export async function applyTransition(db: Db, input: TransitionInput): Promise<T
     for (const effect of input.effects ?? []) await effect(tx, change);
     await settleEscrow(tx, change, transition.settles, input.payments, afterCommit);
     await announceTaskEvent(tx, after, transition.announces, before.status, afterCommit);
+    if (!after.livemode) afterCommit.sandboxTask(after.id);
     return after;
   });
   afterCommit.schedule(input.payments);

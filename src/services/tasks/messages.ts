@@ -120,6 +120,7 @@ export async function sendMessage(
       attachments: input.attachments,
     });
     await announceMessage(tx, task, message, afterCommit);
+    if (!task.livemode) afterCommit.sandboxTask(task.id);
     return message;
   });
   afterCommit.schedule(ctx);

@@ -35,5 +35,7 @@ export function taskObject(view: TaskView) {
     canceled_at: isoOrNull(task.canceledAt),
     created_at: iso(task.createdAt),
     updated_at: iso(task.updatedAt),
+    metadata: task.metadata,
+    livemode: task.livemode,
   };
 }

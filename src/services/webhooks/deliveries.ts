@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import type { PaymentsContext } from '../payments/after-commit';
 import { findTask } from '../../db/queries/tasks';
 import { findEndpointDelivery, insertRedelivery, listTaskAttempts, type WebhookDeliveryRow } from '../../db/queries/webhook-deliveries';
+import type { EndpointOwner } from '../../db/queries/webhook-endpoints';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { pageOfAttempts, type AttemptPage } from './attempt-pages';
@@ -16,7 +17,7 @@ import { enqueueDeliveries } from './queue';
  */
 export async function listTaskDeliveries(db: Db, caller: Caller, taskId: string, page: AttemptPage) {
   const task = await findTask(db, taskId);
-  if (!task || task.clientId !== caller.id) throw notFound('Task');
+  if (!task || task.clientId !== caller.id || task.livemode !== caller.livemode) throw notFound('Task');
   return pageOfAttempts(page, (at) => listTaskAttempts(db, taskId, at));
 }
 
@@ -38,11 +39,11 @@ export interface Redelivery {
 export async function redeliverEndpointDelivery(
   db: Db,
   ctx: Pick<PaymentsContext, 'env' | 'defer'>,
-  userId: string,
+  owner: EndpointOwner,
   endpointId: string,
   deliveryId: string,
 ): Promise<Redelivery> {
-  const endpoint = await getWebhookEndpoint(db, userId, endpointId);
+  const endpoint = await getWebhookEndpoint(db, owner, endpointId);
   const found = await findEndpointDelivery(db, endpoint.id, deliveryId);
   if (!found) throw notFound('Webhook delivery');
   if (found.delivery.status === 'pending') throw stillPending();

@@ -11,6 +11,7 @@ import {
   findLiveWebhookEndpoint,
   insertWebhookEndpoint,
   listLiveWebhookEndpoints,
+  type EndpointOwner,
   type WebhookEndpointRow,
 } from '../../db/queries/webhook-endpoints';
 import { lockUser } from '../../db/queries/users';
@@ -37,20 +38,21 @@ interface Page {
   offset: number;
 }
 
-export async function createWebhookEndpoint(db: Db, env: AppEnv, userId: string, input: NewEndpointInput): Promise<WebhookEndpointRow> {
+export async function createWebhookEndpoint(db: Db, env: AppEnv, owner: EndpointOwner, input: NewEndpointInput): Promise<WebhookEndpointRow> {
   assertDeliveryUrl(env, input.url, 'url');
   const id = newId('whe');
   const secret = newSigningSecret();
   const sealed = await sealSecret(env, secret, endpointOwner(id));
   const row = await db.transaction(async (tx) => {
     // Without the lock, concurrent requests would each count 9 live endpoints and each add a 10th.
-    if (!(await lockUser(tx, userId))) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
-    if ((await countLiveWebhookEndpoints(tx, userId)) >= MAX_LIVE_ENDPOINTS) {
+    if (!(await lockUser(tx, owner.id))) throw new ApiError('UNAUTHORIZED', 'This account no longer exists.');
+    if ((await countLiveWebhookEndpoints(tx, owner)) >= MAX_LIVE_ENDPOINTS) {
       throw new ApiError('CONFLICT', `An account can have at most ${MAX_LIVE_ENDPOINTS} webhook endpoints. Delete one first.`);
     }
     return insertWebhookEndpoint(tx, {
       id,
-      userId,
+      userId: owner.id,
+      livemode: owner.livemode,
       url: input.url,
       // One entry per type, in the documented order, however the client listed them.
       events: WEBHOOK_EVENT_TYPES.filter((type) => input.events.includes(type)),
@@ -61,22 +63,22 @@ export async function createWebhookEndpoint(db: Db, env: AppEnv, userId: string,
   return { ...row, secret };
 }
 
-export const listWebhookEndpoints = (db: Db, userId: string, page: Page) => listLiveWebhookEndpoints(db, userId, page);
+export const listWebhookEndpoints = (db: Db, owner: EndpointOwner, page: Page) => listLiveWebhookEndpoints(db, owner, page);
 
 /** The account's live endpoint; unknown, deleted and other accounts' endpoints are all 404. */
-export async function getWebhookEndpoint(db: Db, userId: string, id: string): Promise<WebhookEndpointRow> {
-  const row = await findLiveWebhookEndpoint(db, userId, id);
+export async function getWebhookEndpoint(db: Db, owner: EndpointOwner, id: string): Promise<WebhookEndpointRow> {
+  const row = await findLiveWebhookEndpoint(db, owner, id);
   if (!row) throw notFound('Webhook endpoint');
   return row;
 }
 
 /** Nothing more is sent there, including deliveries already waiting or being retried. */
-export async function deleteWebhookEndpoint(db: Db, userId: string, id: string): Promise<void> {
-  if (!(await db.transaction((tx) => deleteEndpointRow(tx, userId, id)))) throw notFound('Webhook endpoint');
+export async function deleteWebhookEndpoint(db: Db, owner: EndpointOwner, id: string): Promise<void> {
+  if (!(await db.transaction((tx) => deleteEndpointRow(tx, owner, id)))) throw notFound('Webhook endpoint');
 }
 
-export async function listEndpointDeliveries(db: Db, userId: string, id: string, page: AttemptPage) {
-  await getWebhookEndpoint(db, userId, id);
+export async function listEndpointDeliveries(db: Db, owner: EndpointOwner, id: string, page: AttemptPage) {
+  await getWebhookEndpoint(db, owner, id);
   return pageOfAttempts(page, (at) => listEndpointAttempts(db, id, at));
 }
 

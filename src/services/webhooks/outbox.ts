@@ -24,7 +24,7 @@ import type { WebhookEventType } from './event-types';
  */
 export async function announceTaskEvent(
   tx: Tx,
-  task: Pick<TaskRow, 'id' | 'clientId' | 'callbackUrl'>,
+  task: Pick<TaskRow, 'id' | 'clientId' | 'callbackUrl' | 'livemode'>,
   type: WebhookEventType,
   previousStatus: TaskStatus,
   after: AfterCommit,
@@ -36,7 +36,7 @@ export async function announceTaskEvent(
 /** task.message_created: the task as it stands, and the message just written in this transaction. */
 export async function announceMessage(
   tx: Tx,
-  task: Pick<TaskRow, 'id' | 'clientId' | 'callbackUrl'>,
+  task: Pick<TaskRow, 'id' | 'clientId' | 'callbackUrl' | 'livemode'>,
   message: TaskMessageView,
   after: AfterCommit,
 ): Promise<void> {
@@ -48,12 +48,12 @@ type EventDetails = (view: TaskView) => { createdAt: Date; extra: Record<string,
 
 async function writeEvent(
   tx: Tx,
-  task: Pick<TaskRow, 'id' | 'clientId' | 'callbackUrl'>,
+  task: Pick<TaskRow, 'id' | 'clientId' | 'callbackUrl' | 'livemode'>,
   type: WebhookEventType,
   details: EventDetails,
   after: AfterCommit,
 ): Promise<void> {
-  const endpoints = await subscribedWebhookEndpoints(tx, task.clientId, type);
+  const endpoints = await subscribedWebhookEndpoints(tx, { id: task.clientId, livemode: task.livemode }, type);
   const receivers: { endpointId: string | null; url: string }[] = endpoints.map((e) => ({ endpointId: e.id, url: e.url }));
   if (task.callbackUrl) receivers.push({ endpointId: null, url: task.callbackUrl });
   if (receivers.length === 0) return;

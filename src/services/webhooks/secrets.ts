@@ -11,6 +11,7 @@ import {
   rollCallbackSecret,
   rollWebhookEndpointSecret,
   type CallbackSecretRow,
+  type EndpointOwner,
   type WebhookEndpointRow,
 } from '../../db/queries/webhook-endpoints';
 import type { AppEnv } from '../../env';
@@ -24,9 +25,9 @@ export const DEFAULT_ROLL_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_ROLL_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
 
 /** The endpoint with its new secret in the clear, for the response. */
-export async function rollEndpointSecret(db: Db, env: AppEnv, userId: string, id: string, overlapSeconds: number): Promise<WebhookEndpointRow> {
+export async function rollEndpointSecret(db: Db, env: AppEnv, owner: EndpointOwner, id: string, overlapSeconds: number): Promise<WebhookEndpointRow> {
   const secret = newSigningSecret();
-  const row = await rollWebhookEndpointSecret(db, userId, id, await sealSecret(env, secret, endpointOwner(id)), overlapSeconds);
+  const row = await rollWebhookEndpointSecret(db, owner, id, await sealSecret(env, secret, endpointOwner(id)), overlapSeconds);
   if (!row) throw notFound('Webhook endpoint');
   return { ...row, secret };
 }
