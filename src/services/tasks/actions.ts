@@ -7,9 +7,11 @@ import type { Caller } from '../../context';
 import type { Db } from '../../db/client';
 import { insertReview, insertSubmission } from '../../db/queries/task-history';
 import { acceptableGuard, findTask, findTaskView, type TaskView } from '../../db/queries/tasks';
-import { tasks, type Attachment } from '../../db/schema';
+import { tasks } from '../../db/schema';
 import { notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { resolveAttachments, type AttachmentInput } from '../files/attachments';
+import { requireEvidence } from '../files/evidence';
 import type { PaymentsContext } from '../payments/after-commit';
 import { isListed, loadTaskFor, requireRelation, requireVerifiedProfessional, wasListed } from './access';
 import { applyTransition } from './lifecycle';
@@ -44,7 +46,7 @@ export async function acceptTask(db: Db, payments: PaymentsContext, caller: Call
 
 export interface SubmissionInput {
   text: string;
-  attachments: Attachment[];
+  attachments: AttachmentInput[];
   data: Record<string, unknown> | null;
 }
 
@@ -59,15 +61,12 @@ export async function submitTask(db: Db, payments: PaymentsContext, caller: Call
     set: { submittedAt: sql`now()` },
     guard: eq(tasks.professionalId, caller.id),
     effects: [
-      (tx) =>
-        insertSubmission(tx, {
-          id: newId('sub'),
-          taskId,
-          professionalId: caller.id,
-          text: input.text,
-          attachments: input.attachments,
-          data: input.data,
-        }),
+      // After the guarded status change, so a task that cannot be submitted says so before its evidence is counted.
+      async (tx, { after }) => {
+        const attachments = await resolveAttachments(tx, caller.id, taskId, payments.origin, input.attachments);
+        requireEvidence(after.requiredEvidence, attachments);
+        await insertSubmission(tx, { id: newId('sub'), taskId, professionalId: caller.id, text: input.text, attachments, data: input.data });
+      },
     ],
   });
   return viewOf(db, taskId);

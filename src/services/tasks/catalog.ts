@@ -2,6 +2,7 @@
 import type { Caller } from '../../context';
 import type { Db } from '../../db/client';
 import { insertTaskEvent, listTaskEvents } from '../../db/queries/task-history';
+import type { RequiredEvidence } from '../../db/schema';
 import {
   findTaskView,
   insertTask,
@@ -26,6 +27,8 @@ export interface NewTaskInput {
   budgetCents: number;
   budgetType: 'fixed' | 'hourly';
   deadline: Date | null;
+  /** Uploaded files each submission must reference, by kind (services/files/evidence.ts). */
+  requiredEvidence: RequiredEvidence;
   /** Where the task's events are also POSTed; checked by services/webhooks/callbacks.ts, which posts such tasks. */
   callbackUrl?: string | null;
 }
