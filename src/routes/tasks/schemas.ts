@@ -14,6 +14,7 @@ import { messageObject } from '../../services/tasks/message-object';
 import { taskObject } from '../../services/tasks/task-object';
 import { CREATE_TASK_EXAMPLE, MESSAGE_EXAMPLE, SEND_MESSAGE_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
+import type { AttachmentInput } from '../../services/files/attachments';
 import { MAX_REQUIRED_PER_KIND, NO_EVIDENCE } from '../../services/files/evidence';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
@@ -172,27 +173,41 @@ export const WaitQuery = z.object({
   timeout: WaitTimeout.openapi({ param: { name: 'timeout', in: 'query' } }),
 });
 
-const LinkAttachment = z
+const AttachmentName = z.string().trim().min(1).max(255);
+
+/**
+ * An attachment in a request: { name, url } for a file elsewhere (https), or { file_id, name? } for a file the
+ * author uploaded to the task. One object whose rules depend on file_id (not a union), so an error names the field
+ * at fault (attachments.0.name) rather than the whole attachment.
+ */
+export const AttachmentSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(255).openapi({ example: 'confirmation.pdf' }),
+    name: AttachmentName.optional().openapi({ example: 'confirmation.pdf', description: "Required with url; with file_id, shown instead of the file's own name." }),
     url: z
       .url({ protocol: /^https$/ })
       .max(2048)
-      .openapi({ example: 'https://files.example.com/confirmation.pdf', description: 'An https URL.' }),
+      .optional()
+      .openapi({ example: 'https://files.example.com/confirmation.pdf', description: 'An https URL of a file elsewhere. Not with file_id.' }),
+    file_id: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ example: 'file_9rT2wQ4mZ7pL1xVb', description: 'A file you uploaded to this task (POST /api/v1/tasks/{id}/files). Not with url.' }),
   })
-  .openapi('LinkAttachment', { example: { name: 'confirmation.pdf', url: 'https://files.example.com/confirmation.pdf' } });
-
-const FileAttachment = z
-  .strictObject({
-    file_id: z.string().min(1).max(100).openapi({ example: 'file_9rT2wQ4mZ7pL1xVb', description: 'A file you uploaded to this task (POST /api/v1/tasks/{id}/files).' }),
-    name: z.string().trim().min(1).max(255).optional().openapi({ description: "Shown instead of the file's own name.", example: 'meter-reading.jpg' }),
+  .superRefine((a, ctx) => {
+    if (a.file_id !== undefined) {
+      if (a.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'Give either file_id or url, not both.' });
+      return;
+    }
+    if (a.name === undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: 'Required with url.' });
+    if (a.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'Required: an https URL, or file_id for a file uploaded to this task.' });
   })
-  .openapi('FileAttachment', { example: { file_id: 'file_9rT2wQ4mZ7pL1xVb' } });
-
-/** An attachment in a request: a link to elsewhere, or a file uploaded to the task. */
-export const AttachmentSchema = z.union([LinkAttachment, FileAttachment]).openapi({
-  description: '{ name, url } for a file elsewhere (https), or { file_id } for a file you uploaded to this task.',
-});
+  .transform((a): AttachmentInput => (a.file_id !== undefined ? { file_id: a.file_id, name: a.name } : { name: a.name!, url: a.url! }))
+  .openapi('AttachmentRequest', {
+    description: '{ name, url } for a file elsewhere (https), or { file_id } for a file you uploaded to this task.',
+    example: { name: 'confirmation.pdf', url: 'https://files.example.com/confirmation.pdf' },
+  });
 
 /** An attachment as stored and shown; an uploaded file's carries its id, type and size, and its content URL as url. */
 export const StoredAttachmentSchema = z
