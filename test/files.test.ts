@@ -192,6 +192,22 @@ describe('limits: size and type, checked against the bytes', () => {
     expect(list.body.total).toBe(1);
   });
 
+  it('holds at most 100 files per task, even when the last uploads race', async () => {
+    const { pro, taskId } = await taskAt('in_progress');
+    const note = (n: number) => upload(pro, taskId, new TextEncoder().encode(`note ${n}\n`), `note-${n}.txt`, 'text/plain');
+    // A few at a time up to 97 (the suite shares one Postgres), then six racing for the last three places.
+    for (let n = 0; n < 97; n += 5) {
+      const batch = await Promise.all(Array.from({ length: Math.min(5, 97 - n) }, (_, i) => note(n + i)));
+      expect(batch.map((r) => r.status).every((s) => s === 201)).toBe(true);
+    }
+    const race = await Promise.all(Array.from({ length: 6 }, (_, i) => note(100 + i)));
+    expect(race.filter((r) => r.status === 201)).toHaveLength(3);
+    const refused = race.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(3);
+    expect(refused[0]!.body.error).toMatchObject({ code: 'CONFLICT', message: 'This task already holds 100 files, its limit.' });
+    expect((await call(`/api/v1/tasks/${taskId}/files?limit=1`, { token: pro.token })).body).toMatchObject({ total: 100, has_more: true });
+  });
+
   it('refuses other types, and a declared type the bytes contradict, with 415', async () => {
     const { pro, taskId } = await taskAt('in_progress');
     const cases: [Uint8Array, string, string][] = [

@@ -1,5 +1,5 @@
 /** Files uploaded to tasks: their metadata (the bytes are in R2, services/files/storage.ts). */
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client';
 import { taskFiles, tasks } from '../schema';
 
@@ -36,8 +36,13 @@ export async function findOwnTaskFiles(tx: Db | Tx, taskId: string, uploadedBy: 
     .where(and(eq(taskFiles.taskId, taskId), eq(taskFiles.uploadedBy, uploadedBy), inArray(taskFiles.id, ids)));
 }
 
-/** The task read FOR SHARE: no transition (approve, cancel) commits while a file is being recorded against it. */
+/**
+ * The task read FOR SHARE, so no transition (approve, cancel) commits while a file is being recorded against it, and
+ * the task's upload lock (a transaction-scoped advisory lock), so two uploads cannot both count 99 files and make 101.
+ * Messages and transitions never take the upload lock: only uploads wait for each other.
+ */
 export async function lockTaskForFile(tx: Tx, taskId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`task_files:${taskId}`}, 0))`);
   const [row] = await tx.select().from(tasks).where(eq(tasks.id, taskId)).for('share').limit(1);
   return row ?? null;
 }
