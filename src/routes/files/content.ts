@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppBindings } from '../../context';
 import { ApiError } from '../../lib/errors';
@@ -10,14 +11,17 @@ import { openFile } from '../../services/files/files';
 import { MEDIA_TYPES } from '../../services/files/media-types';
 import { DownloadQuery, FileIdParam } from './schemas';
 
+/** Either parameter of a signed link makes the request a link's (and one without the other an invalid link). */
+const hasLinkParameters = (c: Context) => c.req.query('expires') !== undefined || c.req.query('signature') !== undefined;
+
 /**
  * A signed link (expires + signature) stands in for credentials; without one, the usual credentials and the task's
  * visibility rules apply. The link is checked before the file is looked up, so a bad one says nothing about the id.
  */
 const signedLinkOrAuth = createMiddleware<AppBindings>(async (c, next) => {
+  if (!hasLinkParameters(c)) return requireAuth()(c, next);
   const expires = c.req.query('expires');
   const signature = c.req.query('signature');
-  if (expires === undefined && signature === undefined) return requireAuth()(c, next);
   const verdict = await checkDownloadLink(c.env, c.req.param('id') ?? '', expires ?? '', signature ?? '');
   if (verdict === 'expired') throw new ApiError('FORBIDDEN', 'This download link has expired. Read the file (GET /api/v1/files/{id}) for a fresh one.');
   if (verdict === 'invalid') throw new ApiError('FORBIDDEN', 'This download link is not valid.');
@@ -53,14 +57,16 @@ const route = createRoute({
 /** RFC 6266: a plain ASCII fallback name, and the exact name in filename*. */
 function contentDisposition(name: string): string {
   const fallback = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // encodeURIComponent leaves ' ( ) * as they are; RFC 8187 values may not hold them.
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
 export function registerDownloadFile(router: Router) {
   router.openapi(route, async (c) => {
     const id = c.req.valid('param').id;
     // With a signed link there is no caller: the link is the permission.
-    const caller = c.req.query('signature') === undefined ? c.var.caller : null;
+    const caller = hasLinkParameters(c) ? null : c.var.caller;
     const { file, body } = await openFile(c.var.db, c.env, caller, id);
     const text = MEDIA_TYPES[file.contentType]?.sniff === null;
     return c.body(body.body, 200, {

@@ -48,7 +48,6 @@ export const tooLarge = () => new ApiError('PAYLOAD_TOO_LARGE', `A file may be a
 
 /** A label safe to store and to put in Content-Disposition: no path, no control characters, at most 255 characters. */
 export function cleanFileName(raw: string): string {
-  // eslint-disable-next-line no-control-regex
   const base = (raw.split(/[/\\]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').replace(/\p{Cs}/gu, '').trim();
   if (base.length <= MAX_NAME_LENGTH) return base || 'file';
   const dot = base.lastIndexOf('.');
