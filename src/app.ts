@@ -14,6 +14,8 @@ import { registerConnectPages } from './routes/payments/connect-pages';
 import { registerHealth } from './routes/system/health';
 import { registerLlmsTxt } from './routes/system/llms';
 import { tasksRouter } from './routes/tasks';
+import { filesRouter } from './routes/files';
+import { MAX_FILE_BYTES } from './services/files/files';
 import { localPaymentsRouter } from './routes/local';
 import { registerMcp } from './routes/mcp';
 import { registerStripeWebhook } from './routes/webhooks/stripe';
@@ -23,11 +25,14 @@ import { registerEventWebhooks } from './routes/webhook-endpoints/events';
 const KIB = 1024;
 /**
  * Default body cap from the contract; Stripe's webhook payloads can be larger than an API request, and a
- * submission (20,000 characters of text, 20 attachment URLs, structured data) can pass 64 KiB legitimately.
+ * submission (20,000 characters of text, 20 attachment URLs, structured data) can pass 64 KiB legitimately. An
+ * upload is its file plus a little multipart framing; MCP carries upload_file's base64 content (512 KiB of file).
  */
-const BODY_LIMITS: { match: RegExp; bytes: number }[] = [
+const BODY_LIMITS: { match: RegExp; bytes: number; message?: string }[] = [
   { match: /^\/webhooks\//, bytes: 1024 * KIB },
   { match: /^\/api\/v1\/tasks\/[^/]+\/submit$/, bytes: 256 * KIB },
+  { match: /^\/api\/v1\/tasks\/[^/]+\/files$/, bytes: MAX_FILE_BYTES + 16 * KIB, message: `A file may be at most ${MAX_FILE_BYTES / KIB / KIB} MiB.` },
+  { match: /^\/mcp$/, bytes: 1024 * KIB },
   { match: /^\//, bytes: 64 * KIB },
 ];
 
@@ -59,7 +64,7 @@ export function createApp() {
     return bodyLimit({
       maxSize: limit.bytes,
       onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit.bytes / KIB} KiB.`);
+        throw new ApiError('PAYLOAD_TOO_LARGE', limit.message ?? `The request body is larger than ${limit.bytes / KIB} KiB.`);
       },
     })(c, next);
   });
@@ -81,6 +86,7 @@ export function createApp() {
   registerLlmsTxt(app);
   app.route('/auth', authRouter());
   app.route('/api/v1', tasksRouter());
+  app.route('/api/v1', filesRouter());
   app.route('/api/v1', marketplaceRouter());
   app.route('/api/v1', categoriesRouter());
   app.route('/api/v1', paymentsRouter());

@@ -90,6 +90,7 @@ describe('the task object', () => {
       budget_type: 'fixed',
       currency: 'usd',
       deadline,
+      required_evidence: { photos: 0, documents: 0, audio: 0 },
       status: 'open',
       funding: { status: 'unfunded', escrow_amount: 0 },
       client_id: owner.id,

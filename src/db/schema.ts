@@ -229,6 +229,8 @@ export const tasks = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     // False for a sandbox task, posted with a test API key: seen only by test keys, funded with test money only.
     livemode: boolean('livemode').notNull().default(true),
+    // Uploaded files a submission must reference, by kind (services/files/evidence.ts); all zero when none is asked.
+    requiredEvidence: jsonb('required_evidence').$type<RequiredEvidence>().notNull().default({ photos: 0, documents: 0, audio: 0 }),
     acceptedAt: instant('accepted_at'),
     submittedAt: instant('submitted_at'),
     completedAt: instant('completed_at'),
@@ -269,9 +271,27 @@ export function marketplacePredicate(t: { status: AnyPgColumn; fundingStatus: An
   return sql`${t.status} = 'open' and ${t.fundingStatus} = 'funded' and ${t.professionalId} is null`;
 }
 
+/**
+ * A file attached to a submission or a message: a link to elsewhere ({ name, url }), or one of the task's uploaded
+ * files, which also carries its id, type and size (url is then the file's content URL on this API).
+ */
 export interface Attachment {
   name: string;
   url: string;
+  file_id?: string;
+  content_type?: string;
+  size?: number;
+}
+
+/** The kinds of evidence files (services/files/media-types.ts maps content types to them). */
+export const FILE_KINDS = ['photo', 'document', 'audio'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/** How many uploaded files of each kind a task's submission must reference. */
+export interface RequiredEvidence {
+  photos: number;
+  documents: number;
+  audio: number;
 }
 
 /** A professional's delivery for a task (`sub_` ids); the task's `result` is the latest one's text. */
@@ -340,6 +360,35 @@ export const taskMessages = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [index('task_messages_task_idx').on(t.taskId, t.seq), index('task_messages_thread_idx').on(t.taskId, t.threadProfessionalId, t.seq)],
+);
+
+/**
+ * A file uploaded to a task (`file_` ids): its metadata here, its bytes in R2 (the FILES bucket, under
+ * files/<id>). Written only after the bytes are stored, so a row always names an object that exists.
+ */
+export const fileKind = pgEnum('file_kind', FILE_KINDS);
+
+export const taskFiles = pgTable(
+  'task_files',
+  {
+    id: text('id').primaryKey(),
+    // Orders files that share a timestamp (ids are random).
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    uploadedBy: text('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    kind: fileKind('kind').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    // Hex SHA-256 of the bytes, computed on upload (R2 checks the bytes it stores against it).
+    sha256: text('sha256').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('task_files_task_idx').on(t.taskId, t.seq), check('task_files_size_positive', sql`${t.sizeBytes} > 0`)],
 );
 
 /** The client's rating of a completed task; one per task, and it feeds users.rating_sum/rating_count. */

@@ -1,5 +1,5 @@
 /** Prefixed, URL-safe random ids (`usr_...`). 16 characters from a 62-letter alphabet: ~95 bits. */
-export type IdPrefix = 'usr' | 'task' | 'sub' | 'msg' | 'key' | 'chk' | 'txn' | 'evt' | 'req' | 'whe' | 'del' | 'pay';
+export type IdPrefix = 'usr' | 'task' | 'sub' | 'msg' | 'key' | 'chk' | 'txn' | 'evt' | 'req' | 'whe' | 'del' | 'pay' | 'file';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppBindings } from '../context';
 import { ApiError } from '../lib/errors';
+import { formFingerprintText, isMultipart, readMultipart } from '../lib/multipart';
 import { answerOnce, MAX_KEY_LENGTH, requestFingerprint, storedKey, type IdempotentOutcome } from '../services/idempotency';
 
 /** For a route's `request.headers`, so the OpenAPI document shows the header (the middleware enforces it). */
@@ -60,7 +61,9 @@ export function idempotencyWith(options: IdempotencyOptions) {
       });
     }
     const url = new URL(c.req.url);
-    const fingerprint = await requestFingerprint(`${c.req.method} ${url.pathname}`, url.search, await c.req.text());
+    // An upload is fingerprinted by its parts, not its bytes on the wire (see formFingerprintText).
+    const body = isMultipart(c.req.header('Content-Type')) ? await formFingerprintText(await readMultipart(c)) : await c.req.text();
+    const fingerprint = await requestFingerprint(`${c.req.method} ${url.pathname}`, url.search, body);
     const db = c.var.db;
     let outcome: IdempotentOutcome<void>;
     try {

@@ -10,6 +10,8 @@ export interface ApiResponse<T = any> {
   headers: Headers;
   body: T;
   text: string;
+  /** The body's exact bytes (a download's content). */
+  bytes: Uint8Array;
 }
 
 export interface CallOptions {
@@ -20,6 +22,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Send `body` exactly as given (already a string). */
   raw?: boolean;
+  /** A multipart/form-data body (an upload); fetch sets its Content-Type and boundary. */
+  form?: FormData;
   /** Vars or bindings to override for this request (e.g. stricter rate limits); the rest of the test env stays. */
   env?: Record<string, unknown>;
   /** Another scheme and host than BASE, e.g. https://api.example.com for production-mode requests. */
@@ -31,8 +35,10 @@ export interface CallOptions {
 export async function call<T = any>(path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
   const headers = new Headers(options.headers);
   if (options.token) headers.set('Authorization', `Bearer ${options.token}`);
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | FormData | undefined;
+  if (options.form !== undefined) {
+    body = options.form;
+  } else if (options.body !== undefined) {
     body = options.raw ? String(options.body) : JSON.stringify(options.body);
     if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   }
@@ -46,11 +52,12 @@ export async function call<T = any>(path: string, options: CallOptions = {}): Pr
   } else {
     res = await exports.default.fetch(request);
   }
-  const text = await res.text();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
   let parsed: unknown = text;
   if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
   await assertDocumented(method, path, res.status, text);
-  return { status: res.status, headers: res.headers, body: parsed as T, text };
+  return { status: res.status, headers: res.headers, body: parsed as T, text, bytes };
 }
 
 interface DocumentedOperation {

@@ -1,6 +1,7 @@
 /** Every tool the MCP server offers, in the order an agent uses them. */
 import type { ToolDefinition } from '../tool';
 import { getBalanceTool, listCategoriesTool } from './account';
+import { getFileTool, listFilesTool, uploadFileTool } from './files';
 import { listMessagesTool, sendMessageTool } from './messages';
 import { fundTaskFromBalanceTool, fundTaskTool } from './payments';
 import { quoteTaskTool } from './quotes';
@@ -17,6 +18,9 @@ export const TOOLS: ToolDefinition[] = [
   listTasksTool,
   sendMessageTool,
   listMessagesTool,
+  uploadFileTool,
+  listFilesTool,
+  getFileTool,
   approveTaskTool,
   requestRevisionTool,
   cancelTaskTool,

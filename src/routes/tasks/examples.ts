@@ -31,6 +31,7 @@ export const TASK_EXAMPLE = {
   budget_type: 'fixed' as const,
   currency: 'usd' as const,
   deadline: '2026-03-10T17:00:00Z',
+  required_evidence: { photos: 0, documents: 0, audio: 0 },
   status: 'submitted' as const,
   funding: { status: 'funded' as const, escrow_amount: 15 },
   client_id: 'usr_abc123DEF456ghi7',

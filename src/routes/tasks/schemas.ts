@@ -14,6 +14,8 @@ import { messageObject } from '../../services/tasks/message-object';
 import { taskObject } from '../../services/tasks/task-object';
 import { CREATE_TASK_EXAMPLE, MESSAGE_EXAMPLE, SEND_MESSAGE_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../../services/tasks/wait';
+import type { AttachmentInput } from '../../services/files/attachments';
+import { MAX_REQUIRED_PER_KIND, NO_EVIDENCE } from '../../services/files/evidence';
 
 export const Category = z.enum(TASK_CATEGORIES).openapi({ description: 'One of the six categories (GET /api/v1/categories).' });
 export const Status = z.enum(TASK_STATUSES);
@@ -33,6 +35,36 @@ export const TaskMetadata = z
     description:
       'Your own key-value pairs (strings), shown back on the task. With a test API key, metadata.sandbox_outcome picks what the simulated professional does: complete (default), clarify, miss_deadline, no_show or dispute (see /llms.txt, "Sandbox").',
     example: { order_ref: 'A-1043' },
+  });
+
+const evidenceCount = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_REQUIRED_PER_KIND)
+    .optional()
+    .openapi({ description: `Uploaded ${what} each submission must reference (0..${MAX_REQUIRED_PER_KIND}, default 0).`, example: 0 });
+
+/** What create takes: any of the three counts; those left out are 0. */
+const RequiredEvidenceRequest = z
+  .strictObject({
+    photos: evidenceCount('photos (png, jpeg, webp, heic)'),
+    documents: evidenceCount('documents (pdf, plain text, csv, markdown)'),
+    audio: evidenceCount('audio recordings (mpeg, wav, mp4/m4a, ogg, webm)'),
+  })
+  .openapi('RequiredEvidenceRequest', {
+    description:
+      'Files the professional must upload (POST /api/v1/tasks/{id}/files) and attach by file_id to the submission; submit is refused with 409 EVIDENCE_REQUIRED without them. Only uploaded files of the right kind count, each once.',
+    example: { photos: 2 },
+  });
+
+/** As the task object shows it: every count, 0 where nothing is asked. */
+const RequiredEvidenceSchema = z
+  .object({ photos: z.number().int(), documents: z.number().int(), audio: z.number().int() })
+  .openapi('RequiredEvidence', {
+    description: 'Uploaded files of each kind a submission must reference by file_id (all 0: none required).',
+    example: { photos: 2, documents: 0, audio: 0 },
   });
 
 const isLocal = (value: unknown) => (value as { location_type?: unknown } | undefined)?.location_type === 'local';
@@ -60,6 +92,7 @@ export const CreateTaskBody = z
       .optional()
       .openapi({ example: CREATE_TASK_EXAMPLE.deadline, description: 'ISO 8601; in the future.' }),
     metadata: TaskMetadata.optional(),
+    required_evidence: RequiredEvidenceRequest.optional(),
   })
   // Run whenever the two fields themselves are well-formed, so their error shows up next to any others.
   .refine((v) => !isLocal(v) || (v.location ?? null) !== null, {
@@ -100,6 +133,7 @@ export function toNewTaskInput(body: z.output<typeof CreateTaskBody>): NewTaskIn
     budgetType: body.budget_type,
     deadline: body.deadline ? new Date(body.deadline) : null,
     metadata: body.metadata ?? {},
+    requiredEvidence: { ...NO_EVIDENCE, ...body.required_evidence },
   };
 }
 
@@ -151,13 +185,54 @@ export const WaitQuery = z.object({
   timeout: WaitTimeout.openapi({ param: { name: 'timeout', in: 'query' } }),
 });
 
-export const AttachmentSchema = z.strictObject({
-  name: z.string().trim().min(1).max(255).openapi({ example: 'confirmation.pdf' }),
-  url: z
-    .url({ protocol: /^https$/ })
-    .max(2048)
-    .openapi({ example: 'https://files.example.com/confirmation.pdf', description: 'An https URL.' }),
-});
+const AttachmentName = z.string().trim().min(1).max(255);
+
+/**
+ * An attachment in a request: { name, url } for a file elsewhere (https), or { file_id, name? } for a file the
+ * author uploaded to the task. One object whose rules depend on file_id (not a union), so an error names the field
+ * at fault (attachments.0.name) rather than the whole attachment.
+ */
+export const AttachmentSchema = z
+  .strictObject({
+    name: AttachmentName.optional().openapi({ example: 'confirmation.pdf', description: "Required with url; with file_id, shown instead of the file's own name." }),
+    url: z
+      .url({ protocol: /^https$/ })
+      .max(2048)
+      .optional()
+      .openapi({ example: 'https://files.example.com/confirmation.pdf', description: 'An https URL of a file elsewhere. Not with file_id.' }),
+    file_id: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ example: 'file_9rT2wQ4mZ7pL1xVb', description: 'A file you uploaded to this task (POST /api/v1/tasks/{id}/files). Not with url.' }),
+  })
+  .superRefine((a, ctx) => {
+    if (a.file_id !== undefined) {
+      if (a.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'Give either file_id or url, not both.' });
+      return;
+    }
+    if (a.name === undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: 'Required with url.' });
+    if (a.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'Required: an https URL, or file_id for a file uploaded to this task.' });
+  })
+  .transform((a): AttachmentInput => (a.file_id !== undefined ? { file_id: a.file_id, name: a.name } : { name: a.name!, url: a.url! }))
+  .openapi('AttachmentRequest', {
+    description: '{ name, url } for a file elsewhere (https), or { file_id } for a file you uploaded to this task.',
+    example: { name: 'confirmation.pdf', url: 'https://files.example.com/confirmation.pdf' },
+  });
+
+/** An attachment as stored and shown; an uploaded file's carries its id, type and size, and its content URL as url. */
+export const StoredAttachmentSchema = z
+  .object({
+    name: z.string(),
+    url: z.string().openapi({
+      description: "Where the file is. For an uploaded file: its content URL on this API, fetched with the credentials that read the task (GET /api/v1/files/{file_id} gives a signed link that needs none).",
+    }),
+    file_id: z.string().optional().openapi({ description: 'Set when the attachment is a file uploaded to the task.' }),
+    content_type: z.string().optional(),
+    size: z.number().int().optional().openapi({ description: 'Bytes.' }),
+  })
+  .openapi('Attachment', { example: { name: 'confirmation.pdf', url: 'https://files.example.com/confirmation.pdf' } });
 
 export const SubmitBody = z
   .strictObject({
@@ -201,7 +276,7 @@ export const ResolveBody = z
 const DeliverableSchema = z.object({
   id: z.string().openapi({ example: 'sub_4kT9wQ2mZ7pL1xVa' }),
   text: z.string(),
-  attachments: z.array(z.object({ name: z.string(), url: z.string() })),
+  attachments: z.array(StoredAttachmentSchema),
   data: z.record(z.string(), z.unknown()).nullable(),
   submitted_at: Instant,
 });
@@ -218,6 +293,7 @@ export const TaskSchema = z
     budget_type: z.enum(['fixed', 'hourly']),
     currency: z.literal('usd'),
     deadline: Instant.nullable(),
+    required_evidence: RequiredEvidenceSchema,
     status: Status,
     funding: z
       .object({
@@ -300,7 +376,7 @@ export const SendMessageBody = z
       .max(5000)
       .refine((text) => text.trim().length > 0, 'Must not be blank.')
       .openapi({ example: SEND_MESSAGE_EXAMPLE.text, description: '1..5000 characters, not only whitespace.' }),
-    attachments: z.array(AttachmentSchema).max(10).optional().openapi({ description: 'Up to 10 files, as https URLs.' }),
+    attachments: z.array(AttachmentSchema).max(10).optional().openapi({ description: 'Up to 10 files: https links, or files you uploaded to the task ({ file_id }).' }),
     professional_id: ThreadProfessionalId.optional(),
   })
   .openapi('SendMessageRequest', { example: SEND_MESSAGE_EXAMPLE });
@@ -325,7 +401,7 @@ export const MessageSchema = z
       })
       .openapi('MessageAuthor'),
     text: z.string(),
-    attachments: z.array(z.object({ name: z.string(), url: z.string() })),
+    attachments: z.array(StoredAttachmentSchema),
     created_at: Instant,
   })
   .openapi('Message', { example: MESSAGE_EXAMPLE });

@@ -10,6 +10,8 @@ import { acceptableGuard, findTask, findTaskView, type TaskView } from '../../db
 import { tasks, type Attachment } from '../../db/schema';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { resolveAttachments, type AttachmentInput } from '../files/attachments';
+import { requireEvidence } from '../files/evidence';
 import type { PaymentsContext } from '../payments/after-commit';
 import { SANDBOX_PROFESSIONAL_ID } from '../sandbox/account';
 import { inCallersMode, isListed, loadTaskFor, requireRelation, requireVerifiedProfessional, wasListed } from './access';
@@ -49,7 +51,7 @@ export async function acceptTask(db: Db, payments: PaymentsContext, caller: Call
 
 export interface SubmissionInput {
   text: string;
-  attachments: Attachment[];
+  attachments: AttachmentInput[];
   data: Record<string, unknown> | null;
 }
 
@@ -64,15 +66,12 @@ export async function submitTask(db: Db, payments: PaymentsContext, caller: Call
     set: { submittedAt: sql`now()` },
     guard: eq(tasks.professionalId, caller.id),
     effects: [
-      (tx) =>
-        insertSubmission(tx, {
-          id: newId('sub'),
-          taskId,
-          professionalId: caller.id,
-          text: input.text,
-          attachments: input.attachments,
-          data: input.data,
-        }),
+      // After the guarded status change, so a task that cannot be submitted says so before its evidence is counted.
+      async (tx, { after }) => {
+        const attachments = await resolveAttachments(tx, caller.id, taskId, payments.origin, input.attachments);
+        requireEvidence(after.requiredEvidence, attachments);
+        await insertSubmission(tx, { id: newId('sub'), taskId, professionalId: caller.id, text: input.text, attachments, data: input.data });
+      },
     ],
   });
   return viewOf(db, taskId);

@@ -3,6 +3,7 @@ import type { Caller, VerifiedCredential } from '../../context';
 import type { Db } from '../../db/client';
 import { insertTaskEvent, listTaskEvents } from '../../db/queries/task-history';
 import { findTaskViewWithReader } from '../../db/queries/task-reads';
+import type { RequiredEvidence } from '../../db/schema';
 import {
   findTaskView,
   insertTask,
@@ -29,6 +30,8 @@ export interface NewTaskInput {
   budgetCents: number;
   budgetType: 'fixed' | 'hourly';
   deadline: Date | null;
+  /** Uploaded files each submission must reference, by kind (services/files/evidence.ts). */
+  requiredEvidence: RequiredEvidence;
   /** Where the task's events are also POSTed; checked by services/webhooks/callbacks.ts, which posts such tasks. */
   callbackUrl?: string | null;
   /** The client's key-value pairs; on a test task, `sandbox_outcome` steers the sandbox professional. */

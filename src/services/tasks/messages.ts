@@ -24,10 +24,10 @@ import {
   type TaskMessageView,
 } from '../../db/queries/task-messages';
 import type { TaskRow, TaskStatus } from '../../db/queries/tasks';
-import type { Attachment } from '../../db/schema';
 import { ApiError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { unknownCursor } from '../../lib/pagination';
+import { resolveAttachments, type AttachmentInput } from '../files/attachments';
 import { AfterCommitWork, type PaymentsContext } from '../payments/after-commit';
 import { announceMessage } from '../webhooks/outbox';
 import { loadTaskFor, relationTo, requireRelation, type TaskRelation } from './access';
@@ -46,7 +46,7 @@ export function readableThread(caller: Caller, relation: TaskRelation): string |
 
 export interface NewMessageInput {
   text: string;
-  attachments: Attachment[];
+  attachments: AttachmentInput[];
   /** The thread the owner writes in; a professional always writes in their own. */
   professionalId: string | null;
 }
@@ -95,7 +95,7 @@ async function threadFor(tx: Tx, caller: Caller, relation: TaskRelation, task: T
  */
 export async function sendMessage(
   db: Db,
-  ctx: Pick<PaymentsContext, 'env' | 'defer'>,
+  ctx: Pick<PaymentsContext, 'env' | 'defer' | 'origin'>,
   caller: Caller,
   taskId: string,
   input: NewMessageInput,
@@ -111,13 +111,14 @@ export async function sendMessage(
     if ((await countThreadMessages(tx, taskId, thread)) >= MAX_MESSAGES_PER_THREAD) {
       throw new ApiError('CONFLICT', `This thread has reached its limit of ${MAX_MESSAGES_PER_THREAD} messages.`);
     }
+    const attachments = await resolveAttachments(tx, caller.id, taskId, ctx.origin, input.attachments);
     const message = await insertTaskMessage(tx, {
       id: newId('msg'),
       taskId,
       threadProfessionalId: thread,
       authorId: caller.id,
       text: input.text,
-      attachments: input.attachments,
+      attachments,
     });
     await announceMessage(tx, task, message, afterCommit);
     if (!task.livemode) afterCommit.sandboxTask(task.id);

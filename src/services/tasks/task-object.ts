@@ -21,6 +21,7 @@ export function taskObject(view: TaskView) {
     budget_type: task.budgetType,
     currency: 'usd' as const,
     deadline: isoOrNull(task.deadline),
+    required_evidence: task.requiredEvidence,
     status: task.status,
     // The escrow amount is the ledger's (the task's escrow account); the status, a column kept in step with it.
     funding: { status: task.fundingStatus, escrow_amount: centsToUsd(view.escrowCents) },
