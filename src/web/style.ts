@@ -15,6 +15,8 @@ header.top button{background:transparent;border:1px solid #8b93a7;color:#fff;pad
 main{max-width:46rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+section.card>h2:first-child{margin-top:0}
+h3{font-size:1.05rem;margin:1rem 0 .5rem}
 section.card{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:1rem;margin:0 0 1rem}
 .field{margin:0 0 1rem}
 label,legend{display:block;font-weight:600;margin:0 0 .25rem}
@@ -46,8 +48,9 @@ ul.tasks li:first-child{border-top:0}
 .message.mine{border-color:#3d35d6}
 .pre{white-space:pre-wrap}
 .scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:.95rem}
+table{border-collapse:collapse;width:100%;font-size:.95rem;overflow-wrap:normal}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde1e8;vertical-align:top}
 td.num,th.num{text-align:right;white-space:nowrap}
+td.date{white-space:nowrap}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 form.filters .field{flex:1 1 12rem;margin:0}`;

@@ -75,7 +75,7 @@ export const EarningsPage: FC<{
             <tbody>
               {lines.map((line) => (
                 <tr>
-                  <td>{line.createdAt.toISOString().slice(0, 10)}</td>
+                  <td class="date">{line.createdAt.toISOString().slice(0, 10)}</td>
                   <td>
                     {LINE_WORDS[line.kind] ?? line.kind}
                     {line.taskId && (
