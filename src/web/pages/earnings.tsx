@@ -17,9 +17,9 @@ const LINE_WORDS: Record<string, string> = {
 };
 
 const ACCOUNT_WORDS: Record<string, string> = {
-  available: 'Available',
+  available: 'Available balance',
   escrow: 'Escrow',
-  pending_payout: 'On its way',
+  pending_payout: 'On its way to you',
   pending_refund: 'Refund on its way',
 };
 
@@ -66,7 +66,6 @@ export const EarningsPage: FC<{
               <tr>
                 <th scope="col">Date</th>
                 <th scope="col">What</th>
-                <th scope="col">Balance</th>
                 <th scope="col" class="num">
                   Amount
                 </th>
@@ -84,9 +83,11 @@ export const EarningsPage: FC<{
                         (<a href={`/app/tasks/${line.taskId}`}>task</a>)
                       </>
                     )}
-                    {line.simulated && <span class="muted"> · test mode</span>}
+                    <br />
+                    <span class="muted">
+                      {ACCOUNT_WORDS[line.accountKind] ?? line.accountKind}{line.simulated && ' · test mode'}
+                    </span>
                   </td>
-                  <td>{ACCOUNT_WORDS[line.accountKind] ?? line.accountKind}</td>
                   <td class="num">{signed(line.amountCents)}</td>
                 </tr>
               ))}
