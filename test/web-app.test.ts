@@ -95,4 +95,37 @@ describe('web app pages', () => {
     const task = await call(`/api/v1/tasks/${taskId}`, { token: client.token });
     expect(task.body).toMatchObject({ title: 'Transcribe a voicemail', budget_amount: 12.5, funding: { status: 'pending', escrow_amount: 0 } });
   });
+
+  it('a form sent twice (a double click) creates its task once; the same key with other values is refused', async () => {
+    const client = await newAccount('client', 'Double Clicker');
+    const { cookie, formToken } = await signedIn(client.email, client.password);
+    const form = await (await page('/app/tasks/new', { cookie })).text();
+    const formKey = /name="form_key" value="([^"]+)"/.exec(form)![1]!;
+    const fields = {
+      csrf: formToken,
+      form_key: formKey,
+      title: 'Pick up a parcel',
+      description: 'From the post office on Main Street, before 5 pm.',
+      category: 'errands_delivery',
+      location_type: 'local',
+      location: 'Springfield',
+      budget_amount: '18',
+      budget_type: 'fixed',
+    };
+    const [first, second] = await Promise.all([
+      page('/app/tasks', { cookie, origin: BASE, form: fields }),
+      page('/app/tasks', { cookie, origin: BASE, form: fields }),
+    ]);
+    // Sent at once, the second waits for the first and gets its answer; sent again afterwards, it replays.
+    const again = await page('/app/tasks', { cookie, origin: BASE, form: fields });
+    expect([first.status, second.status, again.status]).toEqual([303, 303, 303]);
+    expect(new Set([first, second, again].map((r) => r.headers.get('location'))).size).toBe(1);
+    const tasks = await call('/api/v1/tasks', { token: client.token });
+    expect(tasks.body.data.map((t: { title: string }) => t.title)).toEqual(['Pick up a parcel']);
+
+    const changed = await page('/app/tasks', { cookie, origin: BASE, form: { ...fields, budget_amount: '19' } });
+    expect(changed.status).toBe(422);
+    expect(await changed.text()).toContain('This form was already sent with other values');
+    expect((await call('/api/v1/tasks', { token: client.token })).body.data).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { FORM_TOKEN_FIELD } from '../csrf';
+import { FORM_KEY_FIELD, newFormKey } from '../send-once';
 import type { FormErrors } from '../forms';
 import type { WebSession } from '../session';
 
@@ -12,6 +13,9 @@ import type { WebSession } from '../session';
 const fieldId = (scope: string, name: string) => `${scope}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 export const FormToken: FC<{ session: WebSession }> = ({ session }) => <input type="hidden" name={FORM_TOKEN_FIELD} value={session.formToken} />;
+
+/** For forms that create something: a key that makes a second send of this very form replay the first (send-once.ts). */
+export const FormKey: FC = () => <input type="hidden" name={FORM_KEY_FIELD} value={newFormKey()} />;
 
 interface FieldProps {
   scope: string;

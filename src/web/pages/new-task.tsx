@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { ErrorSummary, FormToken, RadioGroup, Select, TextArea, TextField } from '../components/fields';
+import { ErrorSummary, FormKey, FormToken, RadioGroup, Select, TextArea, TextField } from '../components/fields';
 import { Layout } from '../components/layout';
 import { CATEGORY_OPTIONS } from '../components/task-bits';
 import { NO_ERRORS, type FormErrors } from '../forms';
@@ -23,6 +23,7 @@ export const NewTaskPage: FC<{ session: WebSession; values?: Record<string, stri
     <section class="card">
       <form method="post" action="/app/tasks" novalidate>
         <FormToken session={session} />
+        <FormKey />
         <ErrorSummary scope="task" errors={errors} labels={LABELS} />
         <TextField scope="task" name="title" label={LABELS.title!} value={values.title} errors={errors} required />
         <TextArea

@@ -2,7 +2,7 @@
 import type { Child, FC } from 'hono/jsx';
 import type { TaskView } from '../../db/queries/tasks';
 import { formatUsd } from '../../lib/money';
-import { ErrorSummary, FormToken, Select, TextArea, TextField } from '../components/fields';
+import { ErrorSummary, FormKey, FormToken, Select, TextArea, TextField } from '../components/fields';
 import { NO_ERRORS, type FormErrors } from '../forms';
 import type { WebSession } from '../session';
 
@@ -71,6 +71,7 @@ export const PayForm: FC<{ session: WebSession; view: TaskView; failed?: FailedF
       </p>
       {view.task.fundingStatus === 'pending' && <p class="muted">A payment was started and not finished. You can pay again.</p>}
       <ActionForm session={session} view={view} verb="pay" scope="pay" failed={failed}>
+        <FormKey />
         <TextField
           scope="pay"
           name="amount"
@@ -180,6 +181,7 @@ export const MessageForm: FC<{ session: WebSession; view: TaskView; scope: strin
   const { errors, values } = stateOf(props.failed, props.scope);
   return (
     <ActionForm session={props.session} view={props.view} verb="messages" scope={props.scope} failed={props.failed}>
+      <FormKey />
       {props.professionalId && <input type="hidden" name="professional_id" value={props.professionalId} />}
       <TextArea scope={props.scope} name="text" label={props.label} value={values.text} errors={errors} rows={3} required />
       <button type="submit">{props.button}</button>

@@ -6,6 +6,7 @@ import { createTask } from '../../services/tasks/catalog';
 import { formFailure, issuesToFormErrors, numberField, optionalText, readForm } from '../forms';
 import { NEW_TASK_FIELDS, NewTaskPage } from '../pages/new-task';
 import { renderPage } from '../render';
+import { sendOnce } from '../send-once';
 import { requireSession, webSession } from '../session';
 
 /** Who may post, as on POST /api/v1/tasks. */
@@ -45,8 +46,9 @@ export function registerCreateTask(web: Hono<AppBindings>) {
       return renderPage(c, 'Post a task', <NewTaskPage session={session} values={form} errors={errors} />, 400);
     }
     try {
-      const view = await createTask(c.var.db, c.var.caller, toNewTaskInput(parsed.data));
-      return c.redirect(`/app/tasks/${view.task.id}?notice=posted`, 303);
+      const input = toNewTaskInput(parsed.data);
+      const location = await sendOnce(c, form, async (db) => `/app/tasks/${(await createTask(db, c.var.caller, input)).task.id}?notice=posted`);
+      return c.redirect(location, 303);
     } catch (err) {
       const { errors, status } = formFailure(err, NEW_TASK_FIELDS);
       return renderPage(c, 'Post a task', <NewTaskPage session={session} values={form} errors={errors} />, status);

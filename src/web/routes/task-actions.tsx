@@ -14,6 +14,7 @@ import { acceptTask, approveTask, cancelTask, disputeTask, requestRevision, subm
 import { sendMessage } from '../../services/tasks/messages';
 import { formFailure, issuesToFormErrors, numberField, optionalText, readForm } from '../forms';
 import { ATTACHMENT_ROWS, FORM_FIELDS, type TaskForm } from '../pages/task-forms';
+import { sendOnce } from '../send-once';
 import { requireSession } from '../session';
 import { renderTaskPage, type TaskNotice } from './task-page';
 
@@ -63,13 +64,16 @@ const ACTIONS: FormAction[] = [
       const back = `${origin}/app/tasks/${taskId}`;
       const body = { task_id: taskId, amount: numberField(form.amount), success_url: `${back}?notice=paid`, cancel_url: back };
       return parsed(CreateCheckoutBody.safeParse(body), async (data) => {
-        const checkout = await createCheckout(c.var.db, paymentsContext(c), c.var.caller, {
-          taskId,
-          amountCents: toCents(data.amount),
-          successUrl: data.success_url,
-          cancelUrl: data.cancel_url,
+        const checkoutUrl = await sendOnce(c, form, async (db, payments) => {
+          const checkout = await createCheckout(db, payments, c.var.caller, {
+            taskId,
+            amountCents: toCents(data.amount),
+            successUrl: data.success_url,
+            cancelUrl: data.cancel_url,
+          });
+          return checkout.url;
         });
-        return done('paid', checkout.url);
+        return done('paid', checkoutUrl);
       });
     },
   },
@@ -91,12 +95,11 @@ const ACTIONS: FormAction[] = [
     roles: WRITERS,
     run: (c, taskId, form) =>
       parsed(SendMessageBody.safeParse({ text: form.text ?? '', professional_id: optionalText(form.professional_id) }), async (data) => {
-        await sendMessage(c.var.db, paymentsContext(c), c.var.caller, taskId, {
-          text: data.text,
-          attachments: [],
-          professionalId: data.professional_id ?? null,
+        const back = await sendOnce(c, form, async (db, payments) => {
+          await sendMessage(db, payments, c.var.caller, taskId, { text: data.text, attachments: [], professionalId: data.professional_id ?? null });
+          return `/app/tasks/${taskId}?notice=message`;
         });
-        return done('message');
+        return done('message', back);
       }),
   },
   {
