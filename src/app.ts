@@ -21,6 +21,7 @@ import { registerMcp } from './routes/mcp';
 import { registerStripeWebhook } from './routes/webhooks/stripe';
 import { webhookEndpointsRouter } from './routes/webhook-endpoints';
 import { registerEventWebhooks } from './routes/webhook-endpoints/events';
+import { webApp } from './web';
 
 const KIB = 1024;
 /**
@@ -100,6 +101,9 @@ export function createApp() {
   registerEventWebhooks(app);
   app.route('/api/v1/callback-secret', callbackSecretRouter());
   registerMcp(app);
+  // The web app for people: HTML pages over the same services (src/web/, docs/web-app.md).
+  app.route('/app', webApp());
+  app.get('/app/', (c) => c.redirect('/app', 301));
 
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
 

@@ -14,6 +14,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Where the Worker under test listens, e.g. http://127.0.0.1:41234. */
     apiOrigin: string;
+    /** The database the Worker under test uses and the relay to it, for tests that set up what only Node can (an admin). */
+    browserDatabaseUrl: string;
+    browserDbRelayPort: number;
   }
 }
 
@@ -34,6 +37,8 @@ export default async function setup(project: TestProject) {
     dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn' },
   });
   project.provide('apiOrigin', (await worker.url).origin);
+  project.provide('browserDatabaseUrl', database.url);
+  project.provide('browserDbRelayPort', relay.port);
 
   return async () => {
     await worker.dispose();

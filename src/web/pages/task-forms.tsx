@@ -1,0 +1,190 @@
+/** The forms of the task page, one per thing a person can do to the task. Each posts to /app/tasks/{id}/<verb>. */
+import type { Child, FC } from 'hono/jsx';
+import type { TaskView } from '../../db/queries/tasks';
+import { formatUsd } from '../../lib/money';
+import { ErrorSummary, FormKey, FormToken, Select, TextArea, TextField } from '../components/fields';
+import { NO_ERRORS, type FormErrors } from '../forms';
+import type { WebSession } from '../session';
+
+/** A form that failed: which one, what it said, and what was typed, so the page shows it again as it was. */
+export interface FailedForm {
+  form: string;
+  errors: FormErrors;
+  values: Record<string, string>;
+}
+
+export const ATTACHMENT_ROWS = 3;
+
+export const FORM_FIELDS = {
+  pay: ['amount'],
+  message: ['text'],
+  submit: ['text', ...Array.from({ length: ATTACHMENT_ROWS }, (_, i) => [`attachments.${i}.name`, `attachments.${i}.url`]).flat()],
+  approve: ['rating', 'review'],
+  revision: ['reason'],
+  dispute: ['reason'],
+  accept: [],
+  cancel: [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type TaskForm = keyof typeof FORM_FIELDS;
+
+const LABELS: Record<string, string> = {
+  amount: 'Amount (USD)',
+  text: 'Message',
+  rating: 'Rating',
+  review: 'Review',
+  reason: 'Reason',
+};
+
+/** The failed form's errors and values if `scope` is the one that failed, else none. */
+function stateOf(failed: FailedForm | undefined, scope: string) {
+  return failed?.form === scope ? { errors: failed.errors, values: failed.values } : { errors: NO_ERRORS, values: {} as Record<string, string> };
+}
+
+interface ActionFormProps {
+  session: WebSession;
+  view: TaskView;
+  verb: string;
+  scope: string;
+  failed?: FailedForm;
+  labels?: Record<string, string>;
+  children?: Child;
+}
+
+const ActionForm: FC<ActionFormProps> = ({ session, view, verb, scope, failed, labels, children }) => (
+  <form method="post" action={`/app/tasks/${view.task.id}/${verb}`} novalidate>
+    <FormToken session={session} />
+    <ErrorSummary scope={scope} errors={stateOf(failed, scope).errors} labels={labels ?? LABELS} />
+    {children}
+  </form>
+);
+
+export const PayForm: FC<{ session: WebSession; view: TaskView; failed?: FailedForm }> = ({ session, view, failed }) => {
+  const { errors, values } = stateOf(failed, 'pay');
+  const budget = (view.task.budgetCents / 100).toFixed(2);
+  return (
+    <section class="card" aria-labelledby="pay-heading">
+      <h2 id="pay-heading">Pay into escrow</h2>
+      <p>
+        The professional is paid only when you approve the work. Until someone accepts it, the task is listed only once it is
+        paid.
+      </p>
+      {view.task.fundingStatus === 'pending' && <p class="muted">A payment was started and not finished. You can pay again.</p>}
+      <ActionForm session={session} view={view} verb="pay" scope="pay" failed={failed}>
+        <FormKey />
+        <TextField
+          scope="pay"
+          name="amount"
+          label={LABELS.amount!}
+          inputmode="decimal"
+          hint={view.task.budgetType === 'fixed' ? `At least the budget, ${formatUsd(view.task.budgetCents)}.` : 'What you expect to pay in total.'}
+          value={values.amount ?? budget}
+          errors={errors}
+        />
+        <button type="submit">Pay</button>
+      </ActionForm>
+    </section>
+  );
+};
+
+export const SimpleActionForm: FC<{ session: WebSession; view: TaskView; verb: string; scope: TaskForm; label: string; failed?: FailedForm; danger?: boolean }> = (
+  props,
+) => (
+  <ActionForm session={props.session} view={props.view} verb={props.verb} scope={props.scope} failed={props.failed}>
+    <button type="submit" class={props.danger ? 'danger' : undefined}>
+      {props.label}
+    </button>
+  </ActionForm>
+);
+
+export const ReasonForm: FC<{ session: WebSession; view: TaskView; verb: string; scope: 'revision' | 'dispute'; button: string; hint: string; failed?: FailedForm }> = (
+  props,
+) => {
+  const { errors, values } = stateOf(props.failed, props.scope);
+  return (
+    <ActionForm session={props.session} view={props.view} verb={props.verb} scope={props.scope} failed={props.failed}>
+      <TextArea scope={props.scope} name="reason" label={LABELS.reason!} hint={props.hint} value={values.reason} errors={errors} required />
+      <button type="submit" class={props.scope === 'dispute' ? 'danger' : 'secondary'}>
+        {props.button}
+      </button>
+    </ActionForm>
+  );
+};
+
+export const ApproveForm: FC<{ session: WebSession; view: TaskView; failed?: FailedForm }> = ({ session, view, failed }) => {
+  const { errors, values } = stateOf(failed, 'approve');
+  return (
+    <ActionForm session={session} view={view} verb="approve" scope="approve" failed={failed}>
+      <Select
+        scope="approve"
+        name="rating"
+        label={LABELS.rating!}
+        hint="Optional; needed for a review."
+        value={values.rating ?? '5'}
+        errors={errors}
+        options={[
+          { value: '', label: 'No rating' },
+          ...[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} of 5` })),
+        ]}
+      />
+      <TextArea scope="approve" name="review" label={LABELS.review!} hint="Optional." value={values.review} errors={errors} rows={3} />
+      <button type="submit">Approve and pay {formatUsd(view.escrowCents)}</button>
+    </ActionForm>
+  );
+};
+
+/**
+ * Where the upload form goes. Files are sent to POST /api/v1/tasks/{id}/files (built separately) and a submission then
+ * names them as `{ file_id }` attachments; until that endpoint exists, a submission links to files by https URL.
+ */
+export const UploadSlot: FC<{ view: TaskView }> = () => null;
+
+export const SubmitForm: FC<{ session: WebSession; view: TaskView; failed?: FailedForm }> = ({ session, view, failed }) => {
+  const { errors, values } = stateOf(failed, 'submit');
+  const labels: Record<string, string> = { text: 'Result' };
+  for (let i = 0; i < ATTACHMENT_ROWS; i++) {
+    labels[`attachments.${i}.name`] = `Attachment ${i + 1} name`;
+    labels[`attachments.${i}.url`] = `Attachment ${i + 1} link`;
+  }
+  return (
+    <section class="card" aria-labelledby="submit-heading">
+      <h2 id="submit-heading">Submit your result</h2>
+      <ActionForm session={session} view={view} verb="submit" scope="submit" failed={failed} labels={labels}>
+        <TextArea scope="submit" name="text" label={labels.text!} hint="What you did and what came of it." value={values.text} errors={errors} rows={6} required />
+        <UploadSlot view={view} />
+        <fieldset>
+          <legend>Attachments (optional)</legend>
+          <p class="hint">Links to files you share, each with a name. Links must start with https://.</p>
+          {Array.from({ length: ATTACHMENT_ROWS }, (_, i) => (
+            <div class="attachment">
+              <TextField scope="submit" name={`attachments.${i}.name`} label={labels[`attachments.${i}.name`]!} value={values[`attachments.${i}.name`]} errors={errors} />
+              <TextField
+                scope="submit"
+                name={`attachments.${i}.url`}
+                label={labels[`attachments.${i}.url`]!}
+                type="url"
+                value={values[`attachments.${i}.url`]}
+                errors={errors}
+              />
+            </div>
+          ))}
+        </fieldset>
+        <button type="submit">Submit result</button>
+      </ActionForm>
+    </section>
+  );
+};
+
+export const MessageForm: FC<{ session: WebSession; view: TaskView; scope: string; label: string; button: string; professionalId?: string; failed?: FailedForm }> = (
+  props,
+) => {
+  const { errors, values } = stateOf(props.failed, props.scope);
+  return (
+    <ActionForm session={props.session} view={props.view} verb="messages" scope={props.scope} failed={props.failed}>
+      <FormKey />
+      {props.professionalId && <input type="hidden" name="professional_id" value={props.professionalId} />}
+      <TextArea scope={props.scope} name="text" label={props.label} value={values.text} errors={errors} rows={3} required />
+      <button type="submit">{props.button}</button>
+    </ActionForm>
+  );
+};
