@@ -10,9 +10,10 @@ import { createMiddleware } from 'hono/factory';
 import type { AppBindings, Caller } from '../context';
 import type { UserRow } from '../db/queries/users';
 import { ApiError } from '../lib/errors';
-import { clientIp, limitCallerRequests } from '../middleware/rate-limit';
+import { clientIp } from '../middleware/rate-limit';
 import { signIn } from '../services/accounts';
-import { resolveCaller } from '../services/credentials';
+import { resolveCaller, verifyCredential } from '../services/credentials';
+import { countRequest } from '../services/request-limits';
 import { checkFormToken, formTokenOf } from './csrf';
 
 export const SESSION_COOKIE = 'ghh_session';
@@ -59,8 +60,8 @@ export interface WebSession {
 }
 
 /**
- * For every page behind sign-in: the cookie's token becomes c.var.caller exactly as a bearer token would (role read
- * fresh, the API's per-caller request limit counted), and a state-changing request must carry the session's form
+ * For every page behind sign-in: the cookie's token becomes c.var.caller exactly as a bearer token would (the same
+ * checks, the API's per-caller request limit counted), and a state-changing request must carry the session's form
  * token. A missing, expired or revoked session goes to the sign-in page.
  */
 export const requireSession = createMiddleware<AppBindings>(async (c, next) => {
@@ -68,14 +69,15 @@ export const requireSession = createMiddleware<AppBindings>(async (c, next) => {
   if (!token) return signInRedirect(c);
   let caller: Caller;
   try {
-    caller = await resolveCaller(c.var.db, c.env, { kind: 'jwt', token });
+    const credential = await verifyCredential(c.env, { kind: 'jwt', token });
+    await countRequest(c.env.API_RATE_LIMITER, credential);
+    caller = await resolveCaller(c.var.db, credential);
   } catch (err) {
     if (!(err instanceof ApiError && err.code === 'UNAUTHORIZED')) throw err;
     endSession(c);
     return signInRedirect(c);
   }
   c.set('caller', caller);
-  await limitCallerRequests(c);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await checkFormToken(c, token);
   await next();
 });
