@@ -32,7 +32,7 @@ const KIB = 1024;
 const BODY_LIMITS: { match: RegExp; bytes: number; message?: string }[] = [
   { match: /^\/webhooks\//, bytes: 1024 * KIB },
   { match: /^\/api\/v1\/tasks\/[^/]+\/submit$/, bytes: 256 * KIB },
-  { match: /^\/api\/v1\/tasks\/[^/]+\/files$/, bytes: MAX_FILE_BYTES + 16 * KIB, message: `A file may be at most ${MAX_FILE_BYTES / KIB / KIB} MiB.` },
+  { match: /^\/(api\/v1|app)\/tasks\/[^/]+\/files$/, bytes: MAX_FILE_BYTES + 16 * KIB, message: `A file may be at most ${MAX_FILE_BYTES / KIB / KIB} MiB.` },
   { match: /^\/mcp$/, bytes: 1024 * KIB },
   { match: /^\//, bytes: 64 * KIB },
 ];

@@ -1,7 +1,8 @@
 /**
  * The web app (/app) end to end in Chromium, clicking and typing as people do: a client posts and pays a task on the
  * local Pay page; a professional, verified by an admin over the API, finds it in the marketplace, asks a question that
- * the client answers, accepts, submits; the client approves; the professional sees the earnings and sets up payouts.
+ * the client answers (in the page, and once more over the API, as an agent would), accepts, uploads two photos and
+ * submits with them; the client approves; the professional sees the earnings and sets up payouts.
  * Every page is checked for Content-Security-Policy violations. Runs against the Worker of global-setup.ts, in local
  * payments mode.
  */
@@ -23,6 +24,13 @@ afterAll(async () => {
 });
 
 const PHONE = { width: 375, height: 720 };
+
+/** A 1x1 PNG: the signature, IHDR, IDAT and IEND chunks. */
+const tinyPng = () =>
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
 
 /** Follows a link of the top bar. */
 async function nav(page: Page, name: string) {
@@ -95,12 +103,32 @@ describe('web app journey', () => {
     expect(await cp.locator('.thread h3').textContent()).toBe('Conversation with Sarah M.');
     await cp.getByLabel('Reply to Sarah M.').fill('Any morning except Monday.');
     await submitAndWait(cp, 'Send reply', /notice=message/);
+    // The owner's agent adds to the same thread over the API, with the owner's credentials.
+    const answered = await api(`/api/v1/tasks/${taskId}/messages`, {
+      token: await apiToken(client),
+      body: { text: 'Tuesday 9:30 suits best.', professional_id: (await api('/auth/me', { token: await apiToken(pro) })).body.id },
+    });
+    expect(answered.status).toBe(201);
     await pp.reload();
-    expect(await pp.locator('.message').last().textContent()).toContain('Any morning except Monday.');
+    const thread = await pp.locator('.message').allTextContents();
+    expect(thread.join(' ')).toContain('Any morning except Monday.');
+    expect(thread.at(-1)).toContain('Tuesday 9:30 suits best.');
 
     // Accepts, then submits a result with a link to a file.
     await submitAndWait(pp, 'Accept this task', /notice=accepted/);
     expect(await pp.locator('dl.facts').textContent()).toContain('In progress');
+    // Two photos, uploaded one at a time through the page's upload form (the API's rules: a PNG must be a PNG).
+    for (const name of ['front-desk.png', 'appointment-card.png']) {
+      await pp.getByLabel('Add a file').setInputFiles({ name, mimeType: 'image/png', buffer: tinyPng() });
+      await submitAndWait(pp, 'Upload', /notice=uploaded/);
+    }
+    // A file that is not what it claims is refused in the form, next to the field.
+    await pp.getByLabel('Add a file').setInputFiles({ name: 'not-a-photo.png', mimeType: 'image/png', buffer: Buffer.from('<html>hi</html>') });
+    await pp.getByRole('button', { name: 'Upload' }).click();
+    await pp.waitForLoadState('load');
+    expect(await pp.locator('.field', { has: pp.getByLabel('Add a file') }).textContent()).toMatch(/PNG|type|content/i);
+    expect(await pp.getByLabel('front-desk.png (photo)').isChecked()).toBe(true);
+    expect(await pp.getByLabel('appointment-card.png (photo)').isChecked()).toBe(true);
     await pp.getByLabel('Result', { exact: true }).fill('Booked for Tuesday 9:30 with Dr. Smith. Confirmation A-1043.');
     await pp.getByLabel('Attachment 1 name').fill('confirmation.pdf');
     await pp.getByLabel('Attachment 1 link').fill('https://files.example.com/confirmation.pdf');
@@ -113,6 +141,20 @@ describe('web app journey', () => {
     const result = cp.locator('section', { has: cp.getByRole('heading', { name: 'Submitted result' }) });
     expect(await result.textContent()).toContain('Booked for Tuesday 9:30');
     expect(await result.getByRole('link', { name: 'confirmation.pdf' }).getAttribute('href')).toBe('https://files.example.com/confirmation.pdf');
+    for (const name of ['front-desk.png', 'appointment-card.png']) {
+      expect(await result.getByRole('link', { name }).count(), name).toBe(1);
+    }
+    // The page links the photos by signed URLs, which a browser can follow without the API's credentials.
+    const photo = await fetch(new URL((await result.getByRole('link', { name: 'front-desk.png' }).getAttribute('href'))!, origin));
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await photo.arrayBuffer()).equals(tinyPng())).toBe(true);
+    const submitted = await api(`/api/v1/tasks/${taskId}`, { token: await apiToken(client) });
+    const files = submitted.body.deliverables[0].attachments.filter((a: { file_id?: string }) => a.file_id);
+    expect(files.map((a: { name: string; content_type: string }) => [a.name, a.content_type])).toEqual([
+      ['front-desk.png', 'image/png'],
+      ['appointment-card.png', 'image/png'],
+    ]);
     await screenshot(cp, 'client-review');
     await cp.getByLabel('Rating').selectOption('5');
     await cp.getByLabel('Review', { exact: true }).fill('Quick and precise.');

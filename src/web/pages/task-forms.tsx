@@ -24,6 +24,7 @@ export const FORM_FIELDS = {
   dispute: ['reason'],
   accept: [],
   cancel: [],
+  upload: ['file'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TaskForm = keyof typeof FORM_FIELDS;
@@ -133,13 +134,33 @@ export const ApproveForm: FC<{ session: WebSession; view: TaskView; failed?: Fai
   );
 };
 
-/**
- * Where the upload form goes. Files are sent to POST /api/v1/tasks/{id}/files (built separately) and a submission then
- * names them as `{ file_id }` attachments; until that endpoint exists, a submission links to files by https URL.
- */
-export const UploadSlot: FC<{ view: TaskView }> = () => null;
+/** A file uploaded to the task, as the task page lists it. */
+export interface FileItem {
+  id: string;
+  name: string;
+  kind: string;
+  uploadedBy: string;
+}
 
-export const SubmitForm: FC<{ session: WebSession; view: TaskView; failed?: FailedForm }> = ({ session, view, failed }) => {
+/**
+ * Evidence for the submission: one file at a time to POST /app/tasks/{id}/files (the same service as
+ * POST /api/v1/tasks/{id}/files, with its size and type rules); the submit form then attaches the files by id.
+ */
+export const UploadForm: FC<{ session: WebSession; view: TaskView; failed?: FailedForm }> = ({ session, view, failed }) => {
+  const { errors } = stateOf(failed, 'upload');
+  return (
+    <form method="post" action={`/app/tasks/${view.task.id}/files`} enctype="multipart/form-data" novalidate>
+      <FormToken session={session} />
+      <ErrorSummary scope="upload" errors={errors} labels={{ file: 'File' }} />
+      <TextField scope="upload" name="file" type="file" label="Add a file" hint="Photos (PNG, JPEG, WebP, HEIC), PDF, audio or text, up to 10 MiB." errors={errors} />
+      <button type="submit" class="secondary">
+        Upload
+      </button>
+    </form>
+  );
+};
+
+export const SubmitForm: FC<{ session: WebSession; view: TaskView; files: FileItem[]; failed?: FailedForm }> = ({ session, view, files, failed }) => {
   const { errors, values } = stateOf(failed, 'submit');
   const labels: Record<string, string> = { text: 'Result' };
   for (let i = 0; i < ATTACHMENT_ROWS; i++) {
@@ -149,9 +170,20 @@ export const SubmitForm: FC<{ session: WebSession; view: TaskView; failed?: Fail
   return (
     <section class="card" aria-labelledby="submit-heading">
       <h2 id="submit-heading">Submit your result</h2>
+      <UploadForm session={session} view={view} failed={failed} />
       <ActionForm session={session} view={view} verb="submit" scope="submit" failed={failed} labels={labels}>
         <TextArea scope="submit" name="text" label={labels.text!} hint="What you did and what came of it." value={values.text} errors={errors} rows={6} required />
-        <UploadSlot view={view} />
+        {files.length > 0 && (
+          <fieldset>
+            <legend>Your uploaded files</legend>
+            <p class="hint">Ticked files are attached to this result.</p>
+            {files.map((file) => (
+              <label class="check">
+                <input type="checkbox" name={`files.${file.id}`} value="on" checked /> {file.name} ({file.kind})
+              </label>
+            ))}
+          </fieldset>
+        )}
         <fieldset>
           <legend>Attachments (optional)</legend>
           <p class="hint">Links to files you share, each with a name. Links must start with https://.</p>

@@ -12,7 +12,7 @@ import { displayName } from '../../services/professionals';
 import { Layout } from '../components/layout';
 import { TaskFacts } from '../components/task-bits';
 import type { WebSession } from '../session';
-import { ApproveForm, MessageForm, PayForm, ReasonForm, SimpleActionForm, SubmitForm, type FailedForm } from './task-forms';
+import { ApproveForm, MessageForm, PayForm, ReasonForm, SimpleActionForm, SubmitForm, type FailedForm, type FileItem } from './task-forms';
 
 export type MessageItem = ReturnType<typeof messageObject>;
 
@@ -21,13 +21,17 @@ export interface TaskPageProps {
   view: TaskView;
   relation: TaskRelation;
   messages: MessageItem[];
+  /** The files uploaded to the task (none for a professional who has not taken it). */
+  files: FileItem[];
+  /** Signed download links of the task's files, by file id. */
+  fileLinks: Record<string, string>;
   failed?: FailedForm;
   notice?: string;
 }
 
 const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
-const Deliverables: FC<{ view: TaskView }> = ({ view }) =>
+const Deliverables: FC<{ view: TaskView; fileLinks: Record<string, string> }> = ({ view, fileLinks }) =>
   view.deliverables.length === 0 ? null : (
     <section class="card" aria-labelledby="deliverables-heading">
       <h2 id="deliverables-heading">{view.deliverables.length === 1 ? 'Submitted result' : 'Submitted results'}</h2>
@@ -41,7 +45,7 @@ const Deliverables: FC<{ view: TaskView }> = ({ view }) =>
             <ul>
               {d.attachments.map((a) => (
                 <li>
-                  <a href={a.url} rel="noopener noreferrer">
+                  <a href={(a.file_id && fileLinks[a.file_id]) || a.url} rel="noopener noreferrer">
                     {a.name}
                   </a>
                 </li>
@@ -158,7 +162,7 @@ const OwnerActions: FC<TaskPageProps> = ({ session, view, failed }) => {
   );
 };
 
-const ProfessionalActions: FC<TaskPageProps> = ({ session, view, relation, failed }) => {
+const ProfessionalActions: FC<TaskPageProps> = ({ session, view, relation, files, failed }) => {
   const status = view.task.status;
   return (
     <>
@@ -167,7 +171,7 @@ const ProfessionalActions: FC<TaskPageProps> = ({ session, view, relation, faile
           <SimpleActionForm session={session} view={view} verb="accept" scope="accept" label="Accept this task" failed={failed} />
         </section>
       )}
-      {relation === 'assignee' && canMove('submit', status) && <SubmitForm session={session} view={view} failed={failed} />}
+      {relation === 'assignee' && canMove('submit', status) && <SubmitForm session={session} view={view} files={files.filter((f) => f.uploadedBy === session.caller.id)} failed={failed} />}
       {relation === 'assignee' && status === 'submitted' && <p class="notice">Submitted. The client is reviewing your result.</p>}
       {relation === 'assignee' && canMove('dispute', status) && (
         <section class="card" aria-labelledby="dispute-heading">
@@ -192,7 +196,7 @@ export const TaskPage: FC<TaskPageProps> = (props) => {
       </section>
       {relation === 'owner' && <OwnerActions {...props} />}
       {(relation === 'market' || relation === 'assignee') && <ProfessionalActions {...props} />}
-      {relation !== 'market' && <Deliverables view={view} />}
+      {relation !== 'market' && <Deliverables view={view} fileLinks={props.fileLinks} />}
       {relation === 'owner' || relation === 'admin' ? <OwnerMessages {...props} /> : <ProfessionalMessages {...props} />}
     </Layout>
   );

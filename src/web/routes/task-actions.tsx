@@ -9,6 +9,8 @@ import { toCents } from '../../lib/money';
 import { requireRole } from '../../middleware/auth';
 import { CreateCheckoutBody } from '../../routes/payments/schemas';
 import { ApproveBody, ReasonBody, SendMessageBody, SubmitBody } from '../../routes/tasks/schemas';
+import { ApiError } from '../../lib/errors';
+import { uploadFile } from '../../services/files/files';
 import { createCheckout } from '../../services/payments/checkout';
 import { acceptTask, approveTask, cancelTask, disputeTask, requestRevision, submitTask } from '../../services/tasks/actions';
 import { sendMessage } from '../../services/tasks/messages';
@@ -49,7 +51,12 @@ function attachmentsOf(form: Record<string, string>) {
   const rows = Array.from({ length: ATTACHMENT_ROWS }, (_, i) => i).filter(
     (i) => optionalText(form[`attachments.${i}.name`]) !== undefined || optionalText(form[`attachments.${i}.url`]) !== undefined,
   );
-  return { rows, attachments: rows.map((i) => ({ name: form[`attachments.${i}.name`] ?? '', url: (form[`attachments.${i}.url`] ?? '').trim() })) };
+  const links = rows.map((i) => ({ name: form[`attachments.${i}.name`] ?? '', url: (form[`attachments.${i}.url`] ?? '').trim() }));
+  // Uploaded files ticked in the form (`files.<id>`), after the links, so the links' indexes still map to their rows.
+  const uploaded = Object.keys(form)
+    .filter((name) => name.startsWith('files.') && form[name] === 'on')
+    .map((name) => ({ file_id: name.slice('files.'.length) }));
+  return { rows, attachments: [...links, ...uploaded] };
 }
 
 const ACTIONS: FormAction[] = [
@@ -165,7 +172,34 @@ const ACTIONS: FormAction[] = [
   },
 ];
 
+/**
+ * The upload form: one file, read from the multipart body, handed to the same uploadFile as
+ * POST /api/v1/tasks/{id}/files (who may upload, size and type rules); a refusal shows the page with the error.
+ */
+function registerUpload(web: Hono<AppBindings>) {
+  web.post('/tasks/:id/files', requireSession, async (c) => {
+    requireRole(c.var.caller, [...WRITERS]);
+    const taskId = c.req.param('id');
+    const file = (await c.req.parseBody()).file;
+    try {
+      if (!(file instanceof File) || file.size === 0) {
+        throw new ApiError('VALIDATION_ERROR', 'Choose a file to upload.', { details: [{ path: 'file', message: 'Choose a file to upload.' }] });
+      }
+      await uploadFile(c.var.db, c.env, c.var.caller, taskId, {
+        name: file.name,
+        declaredType: file.type,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+      });
+    } catch (err) {
+      const { errors, status } = formFailure(err, FORM_FIELDS.upload);
+      return renderTaskPage(c, taskId, { failed: { form: 'upload', errors, values: {} }, status });
+    }
+    return c.redirect(`/app/tasks/${taskId}?notice=uploaded`, 303);
+  });
+}
+
 export function registerTaskActions(web: Hono<AppBindings>) {
+  registerUpload(web);
   for (const action of ACTIONS) {
     web.post(`/tasks/:id/${action.path}`, requireSession, async (c) => {
       requireRole(c.var.caller, [...action.roles]);
