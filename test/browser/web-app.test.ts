@@ -117,16 +117,16 @@ describe('web app journey', () => {
     // Accepts, then submits a result with a link to a file.
     await submitAndWait(pp, 'Accept this task', /notice=accepted/);
     expect(await pp.locator('dl.facts').textContent()).toContain('In progress');
-    // Two photos, uploaded one at a time through the page's upload form (the API's rules: a PNG must be a PNG).
-    for (const name of ['front-desk.png', 'appointment-card.png']) {
-      await pp.getByLabel('Add a file').setInputFiles({ name, mimeType: 'image/png', buffer: tinyPng() });
-      await submitAndWait(pp, 'Upload', /notice=uploaded/);
-    }
-    // A file that is not what it claims is refused in the form, next to the field.
+    // A file that is not what it claims is refused in the form, next to the field; nothing is stored.
     await pp.getByLabel('Add a file').setInputFiles({ name: 'not-a-photo.png', mimeType: 'image/png', buffer: Buffer.from('<html>hi</html>') });
     await pp.getByRole('button', { name: 'Upload' }).click();
     await pp.waitForLoadState('load');
     expect(await pp.locator('.field', { has: pp.getByLabel('Add a file') }).textContent()).toMatch(/PNG|type|content/i);
+    // Then two photos, uploaded one at a time through the page's upload form (the API's rules: a PNG must be a PNG).
+    for (const name of ['front-desk.png', 'appointment-card.png']) {
+      await pp.getByLabel('Add a file').setInputFiles({ name, mimeType: 'image/png', buffer: tinyPng() });
+      await submitAndWait(pp, 'Upload', /notice=uploaded/);
+    }
     expect(await pp.getByLabel('front-desk.png (photo)').isChecked()).toBe(true);
     expect(await pp.getByLabel('appointment-card.png (photo)').isChecked()).toBe(true);
     await pp.getByLabel('Result', { exact: true }).fill('Booked for Tuesday 9:30 with Dr. Smith. Confirmation A-1043.');
