@@ -185,11 +185,14 @@ await withBenchDatabase(async (bench) => {
       console.log(`\nthroughput at ${connections} connections (${ROUNDS} interleaved rounds of ${SECONDS} s, wrk -t2):`);
       const rps = routes.map(() => [] as number[]);
       const errors = routes.map(() => 0);
-      const cpu = routes.map(() => ({ workerd: 0, postgres: 0, requests: 0 }));
+      // node: this process, which serves the local SQL endpoint (in production, Neon's proxy does that work elsewhere).
+      const cpu = routes.map(() => ({ workerd: 0, postgres: 0, node: 0, requests: 0 }));
       for (let round = 0; round < ROUNDS; round++) {
         for (const [i, route] of routes.entries()) {
-          const before = { workerd: cpuByPid(workerd), postgres: cpuByPid(pidsOf('postgres')) };
+          const before = { workerd: cpuByPid(workerd), postgres: cpuByPid(pidsOf('postgres')), node: process.cpuUsage() };
           const result = await wrk(route.url, connections, route.headers);
+          const node = process.cpuUsage(before.node);
+          cpu[i]!.node += (node.user + node.system) / 1e6;
           cpu[i]!.workerd += cpuBetween(before.workerd, cpuByPid(workerd));
           cpu[i]!.postgres += cpuBetween(before.postgres, cpuByPid(pidsOf('postgres')));
           cpu[i]!.requests += result.requests;
@@ -202,7 +205,8 @@ await withBenchDatabase(async (bench) => {
         const perRequest = (seconds: number) => ((seconds / Math.max(1, cpu[i]!.requests)) * 1000).toFixed(2);
         console.log(
           `  ${route.name}  ${median(rps[i]!).toFixed(0).padStart(6)} req/s  ratio ${(median(rps[i]!) / baseline).toFixed(2)}` +
-            `  errors ${errors[i]}  CPU/request: workerd ${perRequest(cpu[i]!.workerd)} ms, postgres ${perRequest(cpu[i]!.postgres)} ms`,
+            `  errors ${errors[i]}  CPU/request: workerd ${perRequest(cpu[i]!.workerd)} ms, postgres ${perRequest(cpu[i]!.postgres)} ms,` +
+            ` SQL endpoint ${perRequest(cpu[i]!.node)} ms`,
         );
       });
     }
