@@ -86,7 +86,12 @@ describe('event webhooks: delivery', () => {
     expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(900);
     expect(got[2]!.at - got[1]!.at).toBeGreaterThanOrEqual(1900);
 
-    const deliveries = await call(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: owner.token });
+    // The receiver has the third request before the Worker records its answer: read the attempts once all three are in.
+    let deliveries = await call(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: owner.token });
+    for (let tries = 0; deliveries.body.total < 3 && tries < 40; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      deliveries = await call(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: owner.token });
+    }
     expect(deliveries.status).toBe(200);
     expect(deliveries.body.total).toBe(3);
     const [third, second, first] = deliveries.body.data;
