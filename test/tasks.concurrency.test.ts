@@ -69,7 +69,11 @@ describe('concurrent transitions', () => {
         post(`/api/v1/tasks/${taskId}/request-revision`, owner.token, { reason: 'redo' }),
         post(`/api/v1/tasks/${taskId}/dispute`, pro.token, { reason: 'unpaid' }),
       ]);
-      expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+      for (const r of results) expect([200, 409]).toContain(r.status);
+      const [approved, revised, disputed] = results.map((r) => r.status === 200);
+      // One of the three moves the task out of submitted. A dispute is also allowed from in_progress, so one that
+      // arrives after a revision won applies too, as a second move from in_progress.
+      expect(Number(approved) + Number(revised) + Number(disputed && !revised)).toBe(1);
       const moves = (await eventsOf(taskId)).filter((e) => e.fromStatus === 'submitted');
       expect(moves).toHaveLength(1);
       // The review (and the professional's rating) exists only if approve was the one that applied.
