@@ -133,8 +133,11 @@ describe('which failures are an outage', () => {
   const pgError = (code: string, message: string) => new DrizzleQueryError('select 1', [], Object.assign(new Error(message), { code }));
   const codeOf = (thrown: unknown) => toApiError(thrown).code;
 
-  it('connection failures and Postgres shutting down or starting up are 503', () => {
+  it('connection failures, Postgres shutting down or starting up, and Postgres out of connections are 503', () => {
     const outages: unknown[] = [
+      pgError('53300', 'sorry, too many clients already'),
+      new Error('Error connecting to database: TypeError: Network connection lost.'),
+      new Error('Server error (HTTP status 503): {"message":"database unavailable"}'),
       pgError('57P01', 'terminating connection due to administrator command'),
       pgError('57P02', 'terminating connection due to crash of another server process'),
       pgError('57P03', 'the database system is starting up'),

@@ -6,7 +6,8 @@
  * passed on as is (an Event, not an Error); "Connection terminated ..." when an open connection drops (with
  * "unexpectedly", or "due to connection timeout" when connecting took too long); "timeout expired" /
  * "timeout exceeded when trying to connect"; a socket error code from a TCP stack; and Postgres itself refusing
- * while it shuts down or starts up (SQLSTATE class 08, connection exception, and 57P01..57P03). drizzle wraps
+ * while it shuts down or starts up, or has no connection slot left (SQLSTATE class 08, connection exception,
+ * 57P01..57P03, 53300). drizzle wraps
  * a failed query in an error whose `cause` is the driver's, so the whole cause chain is read. Over HTTP: "Error
  * connecting to database" when the fetch itself fails or times out, and "Server error (HTTP status 502..504)" when
  * the endpoint answers that the database is out of reach.
@@ -14,8 +15,11 @@
 /** Seconds a client should wait before retrying: a restart or failover of the database takes a few. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
-/** admin_shutdown, crash_shutdown, cannot_connect_now. */
-const SHUTDOWN_STATES = new Set(['57P01', '57P02', '57P03']);
+/**
+ * admin_shutdown, crash_shutdown, cannot_connect_now; and too_many_connections: a server out of connection slots
+ * refuses the request for now, which a retry a moment later gets past, so it is the same 503 and not our 500.
+ */
+const SHUTDOWN_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const UNREACHABLE =
   /error connecting to database|server error \(http status 50[234]\)|connection terminated|timeout expired|timeout exceeded when trying to connect|websocket|network connection lost|connection refused|connection reset|is not queryable/i;
