@@ -1,6 +1,6 @@
 /** GET /api/v1/payments/checkout/{id}: the checkout POST returned, with its current status, for its task's owner only. */
 import { describe, expect, it } from 'vitest';
-import { CheckoutSchema } from '../src/routes/payments/schemas';
+import { CheckoutSchema } from '../src/schemas/payments';
 import { call } from './support/api';
 import { deliver, fake } from './support/stripe';
 import { createTask, openCheckout, quickAccount, quickVerifiedProfessional } from './support/tasks';

@@ -1,7 +1,7 @@
 /** Account-level tools: the balance (from the ledger) and the category list. */
 import { z } from '@hono/zod-openapi';
-import { CategorySchema } from '../../routes/categories/list';
-import { BalanceSchema, toBalanceDto } from '../../routes/payments/schemas';
+import { CategorySchema } from '../../schemas/categories';
+import { BalanceSchema, toBalanceDto } from '../../schemas/payments';
 import { userBalances } from '../../services/ledger';
 import { CATEGORIES } from '../../services/tasks/categories';
 import { defineTool } from '../tool';

@@ -2,8 +2,8 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError } from '../../lib/errors';
 import { page } from '../../lib/pagination';
-import { FileListQuery, FilePageSchema, FileSchema, toFileDto, type FileDto } from '../../routes/files/schemas';
-import { TaskId } from '../../routes/tasks/schemas';
+import { FileListQuery, FilePageSchema, FileSchema, toFileDto, type FileDto } from '../../schemas/files';
+import { TaskId } from '../../schemas/tasks';
 import { getFile, listFiles, uploadFile } from '../../services/files/files';
 import { ACCEPTED_TYPES } from '../../services/files/media-types';
 import { defineTool, type ToolContext } from '../tool';

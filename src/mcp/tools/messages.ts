@@ -1,6 +1,6 @@
 /** Message tools: the same service, schemas and roles as POST/GET /api/v1/tasks/{id}/messages. */
 import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
-import { MessageListQuery, MessagePageSchema, MessageSchema, SendMessageBody, TaskId, toMessageDto, type MessageDto } from '../../routes/tasks/schemas';
+import { MessageListQuery, MessagePageSchema, MessageSchema, SendMessageBody, TaskId, toMessageDto, type MessageDto } from '../../schemas/tasks';
 import { listMessages, sendMessage } from '../../services/tasks/messages';
 import { defineTool } from '../tool';
 

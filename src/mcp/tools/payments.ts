@@ -3,8 +3,8 @@
  * POST /api/v1/tasks/{id}/fund-from-balance.
  */
 import { toCents } from '../../lib/money';
-import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../routes/payments/schemas';
-import { FundFromBalanceBody, TaskId, TaskSchema, toTaskDto } from '../../routes/tasks/schemas';
+import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../schemas/payments';
+import { FundFromBalanceBody, TaskId, TaskSchema, toTaskDto } from '../../schemas/tasks';
 import { fundFromBalance } from '../../services/payments/balance';
 import { createCheckout } from '../../services/payments/checkout';
 import { defineTool } from '../tool';

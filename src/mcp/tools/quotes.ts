@@ -1,6 +1,6 @@
 /** quote_task: POST /api/v1/tasks/quote as a tool; the same schemas and service, and the same answer to bad input. */
 import { issuesToDetails } from '../../lib/router';
-import { QuoteBody, QuoteSchema, toQuoteDto, toQuoteInput, type QuoteDto } from '../../routes/tasks/quote-schemas';
+import { QuoteBody, QuoteSchema, toQuoteDto, toQuoteInput, type QuoteDto } from '../../schemas/quotes';
 import { quoteTask, type QuoteInput } from '../../services/tasks/quote';
 import { defineTool, type ToolContext, type ToolOutcome } from '../tool';
 

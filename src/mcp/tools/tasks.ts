@@ -15,7 +15,7 @@ import {
   toTaskDto,
   WaitTimeout,
   type TaskDto,
-} from '../../routes/tasks/schemas';
+} from '../../schemas/tasks';
 import { approveTask, cancelTask, requestRevision } from '../../services/tasks/actions';
 import { createTask, getTask, listTasksFor } from '../../services/tasks/catalog';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS, waitForTask } from '../../services/tasks/wait';

@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { recordBalanceReturn } from '../../services/payments/balance';
-import { BalanceReturnBody, BalanceReturnSchema, toBalanceReturnDto, UserIdParam } from './schemas';
+import { BalanceReturnBody, BalanceReturnSchema, toBalanceReturnDto, UserIdParam } from '../../schemas/admin';
 
 const route = createRoute({
   method: 'post',

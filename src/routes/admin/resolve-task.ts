@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { resolveDispute } from '../../services/tasks/actions';
-import { ResolveBody, TaskIdParam, TaskSchema, toTaskDto } from '../tasks/schemas';
+import { ResolveBody, TaskIdParam, TaskSchema, toTaskDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'post',

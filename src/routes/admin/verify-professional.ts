@@ -4,7 +4,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { setVerification } from '../../services/professionals';
-import { ProfessionalIdParam, ProfessionalSchema, toProfessionalDto, VerifyBody } from './schemas';
+import { ProfessionalIdParam, ProfessionalSchema, toProfessionalDto, VerifyBody } from '../../schemas/admin';
 
 const route = createRoute({
   method: 'post',

@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotencyWith, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { createApiKey, MAX_LIVE_KEYS } from '../../services/api-keys';
-import { CreateApiKeyBody, CreatedApiKeySchema, toApiKey } from './schemas';
+import { CreateApiKeyBody, CreatedApiKeySchema, toApiKey } from '../../schemas/api-keys';
 
 const route = createRoute({
   method: 'post',

@@ -4,7 +4,7 @@ import { page as listPage, PageQuery } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listApiKeys } from '../../services/api-keys';
-import { ApiKeyListSchema, toApiKey } from './schemas';
+import { ApiKeyListSchema, toApiKey } from '../../schemas/api-keys';
 
 const route = createRoute({
   method: 'get',

@@ -3,7 +3,7 @@ import { errorResponses, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { revokeApiKey } from '../../services/api-keys';
-import { ApiKeyIdParam } from './schemas';
+import { ApiKeyIdParam } from '../../schemas/api-keys';
 
 const route = createRoute({
   method: 'delete',

@@ -3,7 +3,7 @@ import { errorResponses, json, jsonBody } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { clientIp } from '../../middleware/rate-limit';
 import { signIn } from '../../services/accounts';
-import { LoginBody, TokenSchema } from './schemas';
+import { LoginBody, TokenSchema } from '../../schemas/auth';
 
 const route = createRoute({
   method: 'post',

@@ -3,7 +3,7 @@ import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { getAccountSummary } from '../../services/account-summary';
-import { MeSchema, toRegisteredUser } from './schemas';
+import { MeSchema, toRegisteredUser } from '../../schemas/auth';
 
 const route = createRoute({
   method: 'get',

@@ -3,7 +3,7 @@ import { errorResponses, json, jsonBody } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { limitRegistrations } from '../../middleware/rate-limit';
 import { registerAccount } from '../../services/accounts';
-import { RegisterBody, RegisteredUserSchema, toRegisteredUser } from './schemas';
+import { RegisterBody, RegisteredUserSchema, toRegisteredUser } from '../../schemas/auth';
 
 const route = createRoute({
   method: 'post',

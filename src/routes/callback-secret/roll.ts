@@ -4,8 +4,8 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { DEFAULT_ROLL_OVERLAP_SECONDS, rollAccountCallbackSecret } from '../../services/webhooks/secrets';
-import { RollSecretBody } from '../webhook-endpoints/schemas';
-import { CallbackSecretSchema, toCallbackSecret } from './schemas';
+import { RollSecretBody } from '../../schemas/webhook-endpoints';
+import { CallbackSecretSchema, toCallbackSecret } from '../../schemas/callback-secret';
 
 const route = createRoute({
   method: 'post',

@@ -1,16 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { errorResponses, json } from '../../lib/openapi';
 import { page, PageQuery, pageSchema } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { CATEGORIES } from '../../services/tasks/categories';
-import { Category } from '../tasks/schemas';
-
-export const CategorySchema = z
-  .object({
-    category: Category.openapi({ example: 'business_calls' }),
-    description: z.string().openapi({ example: 'Phone calls, scheduling, outreach' }),
-  })
-  .openapi('Category', { example: { category: 'business_calls', description: 'Phone calls, scheduling, outreach' } });
+import { CategorySchema } from '../../schemas/categories';
 
 const route = createRoute({
   method: 'get',

@@ -9,7 +9,7 @@ import { requireAuth } from '../../middleware/auth';
 import { checkDownloadLink } from '../../services/files/download-links';
 import { openFile } from '../../services/files/files';
 import { MEDIA_TYPES } from '../../services/files/media-types';
-import { DownloadQuery, FileIdParam } from './schemas';
+import { DownloadQuery, FileIdParam } from '../../schemas/files';
 
 /** Either parameter of a signed link makes the request a link's (and one without the other an invalid link). */
 const hasLinkParameters = (c: Context) => c.req.query('expires') !== undefined || c.req.query('signature') !== undefined;

@@ -3,7 +3,7 @@ import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { getFile } from '../../services/files/files';
-import { FileIdParam, FileSchema, toFileDto } from './schemas';
+import { FileIdParam, FileSchema, toFileDto } from '../../schemas/files';
 
 const route = createRoute({
   method: 'get',

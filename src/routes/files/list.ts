@@ -4,8 +4,8 @@ import { page } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listFiles } from '../../services/files/files';
-import { TaskIdParam } from '../tasks/schemas';
-import { FileListQuery, FilePageSchema, toFileDto } from './schemas';
+import { TaskIdParam } from '../../schemas/tasks';
+import { FileListQuery, FilePageSchema, toFileDto } from '../../schemas/files';
 
 const route = createRoute({
   method: 'get',

@@ -7,8 +7,8 @@ import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { MAX_FILE_BYTES, uploadFile } from '../../services/files/files';
 import { ACCEPTED_TYPES } from '../../services/files/media-types';
-import { TaskIdParam } from '../tasks/schemas';
-import { FileSchema, toFileDto } from './schemas';
+import { TaskIdParam } from '../../schemas/tasks';
+import { FileSchema, toFileDto } from '../../schemas/files';
 
 const route = createRoute({
   method: 'post',

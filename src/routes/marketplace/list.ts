@@ -4,7 +4,7 @@ import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listMarketplace } from '../../services/tasks/catalog';
-import { MarketplaceQuery, TaskPageSchema, toTaskDto } from '../tasks/schemas';
+import { MarketplaceQuery, TaskPageSchema, toTaskDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'get',

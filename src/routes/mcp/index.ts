@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { handleMcpRequest } from '../../mcp/server';
 import { TOOLS } from '../../mcp/tools';
-import { JsonRpcRequestSchema, JsonRpcResponseSchema } from './schemas';
+import { JsonRpcRequestSchema, JsonRpcResponseSchema } from '../../schemas/mcp';
 
 const DESCRIPTION =
   'The Model Context Protocol server (Streamable HTTP, stateless, JSON responses). Point an MCP client at this URL with an API key ' +

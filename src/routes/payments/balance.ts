@@ -3,7 +3,7 @@ import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { userBalances } from '../../services/ledger';
-import { BalanceSchema, toBalanceDto } from './schemas';
+import { BalanceSchema, toBalanceDto } from '../../schemas/payments';
 
 const route = createRoute({
   method: 'get',

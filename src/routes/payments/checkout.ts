@@ -6,7 +6,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { createCheckout } from '../../services/payments/checkout';
-import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from './schemas';
+import { CheckoutSchema, CreateCheckoutBody, toCheckoutDto } from '../../schemas/payments';
 
 const route = createRoute({
   method: 'post',

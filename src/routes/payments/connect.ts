@@ -6,7 +6,7 @@ import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { checkRedirectUrl } from '../../services/payments/checkout';
 import { startOnboarding } from '../../services/payments/payouts';
-import { ConnectBody, OnboardingSchema, toOnboardingDto } from './schemas';
+import { ConnectBody, OnboardingSchema, toOnboardingDto } from '../../schemas/payments';
 
 const route = createRoute({
   method: 'post',

@@ -3,7 +3,7 @@ import { errorResponses, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { getCheckout } from '../../services/payments/checkout';
-import { CheckoutIdParam, CheckoutSchema, toCheckoutDto } from './schemas';
+import { CheckoutIdParam, CheckoutSchema, toCheckoutDto } from '../../schemas/payments';
 
 const route = createRoute({
   method: 'get',

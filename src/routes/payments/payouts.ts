@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { requestPayout } from '../../services/payments/payouts';
-import { PayoutSchema, toPayoutDto } from './schemas';
+import { PayoutSchema, toPayoutDto } from '../../schemas/payments';
 
 const route = createRoute({
   method: 'post',

@@ -4,7 +4,7 @@ import { assertOneStart, CursorPageQuery, pageKnowingMore } from '../../lib/pagi
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listLedgerLines } from '../../services/ledger';
-import { toTransactionLineDto, TransactionPageSchema } from './schemas';
+import { toTransactionLineDto, TransactionPageSchema } from '../../schemas/payments';
 
 const route = createRoute({
   method: 'get',

@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { approveTask } from '../../services/tasks/actions';
-import { ApproveBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
+import { ApproveBody, TaskIdParam, TaskSchema, toTaskDto } from '../../schemas/tasks';
 
 /**
  * `/approve` and its alias `/complete` are one operation under two paths; operationIds are unique per path, so the

@@ -8,8 +8,8 @@ import { idempotencyUnless, IdempotencyKeyHeader } from '../../middleware/idempo
 import { createTask } from '../../services/tasks/catalog';
 import { createTaskWithCallback } from '../../services/webhooks/callbacks';
 import { answerQuote, quoteHook } from './quote';
-import { QuoteSchema } from './quote-schemas';
-import { CreatedTaskSchema, CreateTaskRequest, toNewTaskInput, toTaskDto } from './schemas';
+import { QuoteSchema } from '../../schemas/quotes';
+import { CreatedTaskSchema, CreateTaskRequest, toNewTaskInput, toTaskDto } from '../../schemas/tasks';
 
 const CreateQuery = z.object({
   dry_run: z

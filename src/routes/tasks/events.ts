@@ -4,7 +4,7 @@ import { page, PageQuery, pageSchema } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { taskHistory } from '../../services/tasks/catalog';
-import { TaskEventSchema, TaskIdParam, toTaskEventDto } from './schemas';
+import { TaskEventSchema, TaskIdParam, toTaskEventDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'get',

@@ -6,7 +6,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { fundFromBalance } from '../../services/payments/balance';
-import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
+import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'post',

@@ -3,7 +3,7 @@ import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireCredential } from '../../middleware/auth';
 import { getTaskWithCredential } from '../../services/tasks/catalog';
-import { TaskIdParam, TaskSchema, toTaskDto } from './schemas';
+import { TaskIdParam, TaskSchema, toTaskDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'get',

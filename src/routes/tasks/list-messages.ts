@@ -4,7 +4,7 @@ import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listMessages } from '../../services/tasks/messages';
-import { MessageListQuery, MessagePageSchema, TaskIdParam, toMessageDto } from './schemas';
+import { MessageListQuery, MessagePageSchema, TaskIdParam, toMessageDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'get',

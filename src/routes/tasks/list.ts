@@ -4,7 +4,7 @@ import { assertOneStart, pageKnowingMore } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listTasksFor } from '../../services/tasks/catalog';
-import { TaskListQuery, TaskPageSchema, toTaskDto } from './schemas';
+import { TaskListQuery, TaskPageSchema, toTaskDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'get',

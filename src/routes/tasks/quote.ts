@@ -5,7 +5,7 @@ import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import { issuesToDetails, unstorableText, validationHook, type Issue, type Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { quoteTask } from '../../services/tasks/quote';
-import { QuoteRequest, QuoteSchema, toQuoteDto, toQuoteInput } from './quote-schemas';
+import { QuoteRequest, QuoteSchema, toQuoteDto, toQuoteInput } from '../../schemas/quotes';
 
 // No Idempotency-Key: a quote changes nothing, so there is nothing a retry could do twice.
 const route = createRoute({

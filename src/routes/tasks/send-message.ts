@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { sendMessage } from '../../services/tasks/messages';
-import { MessageSchema, SendMessageBody, TaskIdParam, toMessageDto } from './schemas';
+import { MessageSchema, SendMessageBody, TaskIdParam, toMessageDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'post',

@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { submitTask } from '../../services/tasks/actions';
-import { SubmitBody, TaskIdParam, TaskSchema, toTaskDto } from './schemas';
+import { SubmitBody, TaskIdParam, TaskSchema, toTaskDto } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'post',

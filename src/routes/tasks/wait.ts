@@ -3,7 +3,7 @@ import { errorResponses, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { waitForTask } from '../../services/tasks/wait';
-import { TaskIdParam, TaskSchema, toTaskDto, WaitQuery } from './schemas';
+import { TaskIdParam, TaskSchema, toTaskDto, WaitQuery } from '../../schemas/tasks';
 
 const WaitHeaders = z.object({
   'X-Wait-Timed-Out': z.enum(['true', 'false']).openapi({

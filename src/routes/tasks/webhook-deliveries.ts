@@ -4,8 +4,8 @@ import { assertOneStart, CursorPageQuery, pageKnowingMore } from '../../lib/pagi
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listTaskDeliveries } from '../../services/webhooks/deliveries';
-import { DeliveryAttemptListSchema, toDeliveryAttempt } from '../webhook-endpoints/schemas';
-import { TaskIdParam } from './schemas';
+import { DeliveryAttemptListSchema, toDeliveryAttempt } from '../../schemas/webhook-endpoints';
+import { TaskIdParam } from '../../schemas/tasks';
 
 const route = createRoute({
   method: 'get',

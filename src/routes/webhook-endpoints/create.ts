@@ -4,7 +4,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { createWebhookEndpoint, MAX_LIVE_ENDPOINTS } from '../../services/webhooks/endpoints';
-import { CreatedWebhookEndpointSchema, CreateWebhookEndpointBody, toWebhookEndpoint } from './schemas';
+import { CreatedWebhookEndpointSchema, CreateWebhookEndpointBody, toWebhookEndpoint } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'post',

@@ -3,7 +3,7 @@ import { errorResponses, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { deleteWebhookEndpoint } from '../../services/webhooks/endpoints';
-import { WebhookEndpointIdParam } from './schemas';
+import { WebhookEndpointIdParam } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'delete',

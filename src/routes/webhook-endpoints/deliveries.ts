@@ -4,7 +4,7 @@ import { assertOneStart, CursorPageQuery, pageKnowingMore } from '../../lib/pagi
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listEndpointDeliveries } from '../../services/webhooks/endpoints';
-import { DeliveryAttemptListSchema, toDeliveryAttempt, WebhookEndpointIdParam } from './schemas';
+import { DeliveryAttemptListSchema, toDeliveryAttempt, WebhookEndpointIdParam } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'get',

@@ -10,7 +10,7 @@ import { TRANSITIONS } from '../../services/tasks/state-machine';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../services/webhooks/event-types';
 import { SIGNATURE_HEADER } from '../../services/webhooks/signature';
 import { MESSAGE_EXAMPLE, TASK_EXAMPLE } from '../tasks/examples';
-import { MessageSchema, Status, TaskSchema } from '../tasks/schemas';
+import { MessageSchema, Status, TaskSchema } from '../../schemas/tasks';
 
 const SENT_WHEN: Record<WebhookEventType, string> = {
   'task.funded': "Stripe's payment landed and the task's funding.status became funded (its status stays open).",

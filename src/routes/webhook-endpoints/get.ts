@@ -3,7 +3,7 @@ import { errorResponses, json, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { getWebhookEndpoint } from '../../services/webhooks/endpoints';
-import { toWebhookEndpoint, WebhookEndpointIdParam, WebhookEndpointSchema } from './schemas';
+import { toWebhookEndpoint, WebhookEndpointIdParam, WebhookEndpointSchema } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'get',

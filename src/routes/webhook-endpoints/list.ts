@@ -4,7 +4,7 @@ import { page as listPage, PageQuery } from '../../lib/pagination';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { listWebhookEndpoints } from '../../services/webhooks/endpoints';
-import { toWebhookEndpoint, WebhookEndpointListSchema } from './schemas';
+import { toWebhookEndpoint, WebhookEndpointListSchema } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'get',

@@ -5,7 +5,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { redeliverEndpointDelivery } from '../../services/webhooks/deliveries';
-import { DeliveryIdParam, RedeliverySchema, toRedelivery } from './schemas';
+import { DeliveryIdParam, RedeliverySchema, toRedelivery } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'post',

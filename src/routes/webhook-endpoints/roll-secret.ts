@@ -4,7 +4,7 @@ import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { idempotency, IdempotencyKeyHeader } from '../../middleware/idempotency';
 import { DEFAULT_ROLL_OVERLAP_SECONDS, rollEndpointSecret } from '../../services/webhooks/secrets';
-import { RolledWebhookEndpointSchema, RollSecretBody, toWebhookEndpoint, WebhookEndpointIdParam } from './schemas';
+import { RolledWebhookEndpointSchema, RollSecretBody, toWebhookEndpoint, WebhookEndpointIdParam } from '../../schemas/webhook-endpoints';
 
 const route = createRoute({
   method: 'post',

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppBindings } from '../../context';
 import { requireRole } from '../../middleware/auth';
-import { CreateTaskBody, toNewTaskInput } from '../../routes/tasks/schemas';
+import { CreateTaskBody, toNewTaskInput } from '../../schemas/tasks';
 import { createTask } from '../../services/tasks/catalog';
 import { formFailure, issuesToFormErrors, numberField, optionalText, readForm } from '../forms';
 import { NEW_TASK_FIELDS, NewTaskPage } from '../pages/new-task';

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppBindings } from '../../context';
 import { requireRole } from '../../middleware/auth';
 import { getAccountSummary } from '../../services/account-summary';
-import { MarketplaceQuery } from '../../routes/tasks/schemas';
+import { MarketplaceQuery } from '../../schemas/tasks';
 import { listMarketplace } from '../../services/tasks/catalog';
 import { MarketplacePage } from '../pages/marketplace';
 import { renderPage } from '../render';

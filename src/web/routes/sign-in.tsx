@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppBindings } from '../../context';
-import { LoginBody } from '../../routes/auth/schemas';
+import { LoginBody } from '../../schemas/auth';
 import { formFailure, issuesToFormErrors, readForm } from '../forms';
 import { SIGN_IN_FIELDS, SignInPage } from '../pages/sign-in';
 import { renderPage } from '../render';

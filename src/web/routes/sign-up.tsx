@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppBindings } from '../../context';
 import { limitRegistrations } from '../../middleware/rate-limit';
-import { RegisterBody } from '../../routes/auth/schemas';
+import { RegisterBody } from '../../schemas/auth';
 import { registerAccount } from '../../services/accounts';
 import { formFailure, issuesToFormErrors, readForm } from '../forms';
 import { SIGN_UP_FIELDS, SignUpPage } from '../pages/sign-up';

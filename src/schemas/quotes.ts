@@ -1,10 +1,10 @@
 /** The quote's schemas: the create body plus funding_amount in, the quote out (services/tasks/quote.ts). */
 import { z } from '@hono/zod-openapi';
-import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '../../lib/errors';
-import { centsToUsd, toCents, usdAmount } from '../../lib/money';
-import type { Quote, QuoteInput } from '../../services/tasks/quote';
-import { QUOTE_EXAMPLE, QUOTE_REQUEST_EXAMPLE } from './examples';
-import { CreateTaskBody, CreateTaskRequest } from './schemas';
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '../lib/errors';
+import { centsToUsd, toCents, usdAmount } from '../lib/money';
+import type { Quote, QuoteInput } from '../services/tasks/quote';
+import { QUOTE_EXAMPLE, QUOTE_REQUEST_EXAMPLE } from '../routes/tasks/examples';
+import { CreateTaskBody, CreateTaskRequest } from './tasks';
 
 const FundingAmount = usdAmount().openapi({
   example: 20,

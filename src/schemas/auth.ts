@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { UserRow } from '../../db/queries/users';
+import type { UserRow } from '../db/queries/users';
 
 export const RegisterBody = z
   .strictObject({

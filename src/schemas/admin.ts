@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { pathId } from '../../lib/openapi';
-import { centsToUsd, usdAmount } from '../../lib/money';
-import { iso } from '../../lib/time';
-import type { BalanceReturn } from '../../services/payments/balance';
-import type { ProfessionalProfile } from '../../services/professionals';
+import { pathId } from '../lib/openapi';
+import { centsToUsd, usdAmount } from '../lib/money';
+import { iso } from '../lib/time';
+import type { BalanceReturn } from '../services/payments/balance';
+import type { ProfessionalProfile } from '../services/professionals';
 
 /** The two admin routes on users answer an unknown id in their own words, so a malformed one gets the same. */
 export const ProfessionalIdParam = z.object({ id: pathId('id', 'usr', 'Professional not found.', 'usr_pro456AbCdEfGhIj') });

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { pathId } from '../../lib/openapi';
-import type { ApiKeyRow } from '../../db/queries/api-keys';
-import { centsToUsd, usdAmount } from '../../lib/money';
-import { pageSchema } from '../../lib/pagination';
-import { iso } from '../auth/schemas';
+import { pathId } from '../lib/openapi';
+import type { ApiKeyRow } from '../db/queries/api-keys';
+import { centsToUsd, usdAmount } from '../lib/money';
+import { pageSchema } from '../lib/pagination';
+import { iso } from './auth';
 
 /** A daily limit may be above one task's cap (several tasks a day), within what an integer cent column holds. */
 export const MAX_DAILY_LIMIT_USD = 1_000_000;

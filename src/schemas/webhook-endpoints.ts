@@ -1,15 +1,15 @@
 import { z } from '@hono/zod-openapi';
-import { pathId } from '../../lib/openapi';
-import type { AttemptListRow } from '../../db/queries/webhook-deliveries';
-import { attemptId } from '../../services/webhooks/attempt-pages';
-import type { Redelivery } from '../../services/webhooks/deliveries';
-import type { WebhookEndpointRow } from '../../db/queries/webhook-endpoints';
-import { pageSchema } from '../../lib/pagination';
-import { iso, isoOrNull } from '../../lib/time';
-import { WEBHOOK_DELIVERY_STATUSES } from '../../db/schema';
-import { WEBHOOK_EVENT_TYPES } from '../../services/webhooks/event-types';
-import { DEFAULT_ROLL_OVERLAP_SECONDS, MAX_ROLL_OVERLAP_SECONDS } from '../../services/webhooks/secrets';
-import { MAX_URL_LENGTH } from '../../services/webhooks/urls';
+import { pathId } from '../lib/openapi';
+import type { AttemptListRow } from '../db/queries/webhook-deliveries';
+import { attemptId } from '../services/webhooks/attempt-pages';
+import type { Redelivery } from '../services/webhooks/deliveries';
+import type { WebhookEndpointRow } from '../db/queries/webhook-endpoints';
+import { pageSchema } from '../lib/pagination';
+import { iso, isoOrNull } from '../lib/time';
+import { WEBHOOK_DELIVERY_STATUSES } from '../db/schema';
+import { WEBHOOK_EVENT_TYPES } from '../services/webhooks/event-types';
+import { DEFAULT_ROLL_OVERLAP_SECONDS, MAX_ROLL_OVERLAP_SECONDS } from '../services/webhooks/secrets';
+import { MAX_URL_LENGTH } from '../services/webhooks/urls';
 
 const isAbsoluteUrl = (value: string) => {
   try {

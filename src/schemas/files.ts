@@ -1,13 +1,13 @@
 /** Schemas of the file routes and tools (services/files holds the rules). */
 import { z } from '@hono/zod-openapi';
-import type { TaskFileRow } from '../../db/queries/task-files';
-import { FILE_KINDS } from '../../db/schema';
-import type { AppEnv } from '../../env';
-import { pathId } from '../../lib/openapi';
-import { PageQuery, pageSchema } from '../../lib/pagination';
-import { iso } from '../../lib/time';
-import { signDownloadLink } from '../../services/files/download-links';
-import { ACCEPTED_TYPES } from '../../services/files/media-types';
+import type { TaskFileRow } from '../db/queries/task-files';
+import { FILE_KINDS } from '../db/schema';
+import type { AppEnv } from '../env';
+import { pathId } from '../lib/openapi';
+import { PageQuery, pageSchema } from '../lib/pagination';
+import { iso } from '../lib/time';
+import { signDownloadLink } from '../services/files/download-links';
+import { ACCEPTED_TYPES } from '../services/files/media-types';
 
 export const FileIdParam = z.object({ id: pathId('id', 'file', 'File not found.', 'file_9rT2wQ4mZ7pL1xVb') });
 

@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { pathId } from '../../lib/openapi';
-import type { CheckoutRow } from '../../db/queries/checkouts';
-import { CHECKOUT_STATUSES } from '../../db/schema';
-import { centsToUsd, usdAmount } from '../../lib/money';
-import { pageSchema } from '../../lib/pagination';
-import { iso } from '../../lib/time';
-import { lineId, type LedgerLine, type UserBalances } from '../../services/ledger';
-import type { Onboarding, Payout } from '../../services/payments/payouts';
+import { pathId } from '../lib/openapi';
+import type { CheckoutRow } from '../db/queries/checkouts';
+import { CHECKOUT_STATUSES } from '../db/schema';
+import { centsToUsd, usdAmount } from '../lib/money';
+import { pageSchema } from '../lib/pagination';
+import { iso } from '../lib/time';
+import { lineId, type LedgerLine, type UserBalances } from '../services/ledger';
+import type { Onboarding, Payout } from '../services/payments/payouts';
 
 const Instant = z.string().openapi({ example: '2026-03-10T17:00:00Z', format: 'date-time' });
 /** format uri, except where Stripe's {CHECKOUT_SESSION_ID} placeholder may appear: braces are not allowed in a URI. */

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { CallbackSecretRow } from '../../db/queries/webhook-endpoints';
-import { previousSecretExpiresAt } from '../webhook-endpoints/schemas';
+import type { CallbackSecretRow } from '../db/queries/webhook-endpoints';
+import { previousSecretExpiresAt } from './webhook-endpoints';
 
 export const CallbackSecretSchema = z
   .object({
