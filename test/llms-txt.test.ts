@@ -21,7 +21,7 @@ describe('GET /llms.txt', () => {
     for (const c of categories) expect(text).toContain(`- ${c.category}: ${c.description}`);
     for (const status of TASK_STATUSES) expect(text).toContain(`- ${status}: `);
     expect(TOOLS.map((t) => t.name)).toContain('wait_for_task');
-    for (const tool of TOOLS) expect(text).toContain(`- ${tool.name}: ${tool.description}`);
+    for (const tool of TOOLS) expect(text).toContain(`- ${tool.name}: ${tool.mcp.description}`);
     for (const [code, status] of Object.entries(ERROR_STATUS)) expect(text).toContain(`${code} (${status})`);
     expect(WEBHOOK_EVENT_TYPES).toContain('task.submitted');
     for (const type of WEBHOOK_EVENT_TYPES) expect(text).toContain(`"${type}"`);

@@ -149,7 +149,7 @@ export const MarketplaceQuery = CursorPageQuery('task_xyz789AbCdEfGhIj').extend(
 
 /**
  * GET /tasks/{id}/wait: `until` is a comma-separated list of statuses (an unknown or empty name is refused by
- * name, not ignored); `timeout` is whole seconds. The MCP tool takes the same timeout and a JSON list of Status.
+ * name, not ignored), or a list; `timeout` is whole seconds. The MCP tool takes the same arguments.
  */
 export const WaitTimeout = z.coerce
   .number()
@@ -161,22 +161,29 @@ export const WaitTimeout = z.coerce
 
 const STATUS_NAMES: readonly string[] = TASK_STATUSES;
 
+/** A comma-separated list of statuses, as a query parameter carries it. */
+const WaitUntilText = z.string().transform((text, ctx) => {
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !STATUS_NAMES.includes(name));
+  if (unknown.length > 0) {
+    const listed = unknown.map((name) => `"${name}"`).join(', ');
+    ctx.addIssue({ code: 'custom', message: `Not a task status: ${listed}. Use ${TASK_STATUSES.join(', ')}, separated by commas.` });
+    return z.NEVER;
+  }
+  return [...new Set(names)] as z.infer<typeof Status>[];
+});
+
+/** Either a list of statuses (a JSON array; a repeated query parameter) or one comma-separated string. */
 const WaitUntil = z
-  .string()
-  .transform((text, ctx) => {
-    const names = text.split(',').map((name) => name.trim());
-    const unknown = names.filter((name) => !STATUS_NAMES.includes(name));
-    if (unknown.length > 0) {
-      const listed = unknown.map((name) => `"${name}"`).join(', ');
-      ctx.addIssue({ code: 'custom', message: `Not a task status: ${listed}. Use ${TASK_STATUSES.join(', ')}, separated by commas.` });
-      return z.NEVER;
-    }
-    return [...new Set(names)] as z.infer<typeof Status>[];
+  .union([z.array(Status).min(1), WaitUntilText], {
+    error: (issue) =>
+      // A string names its unknown statuses itself (WaitUntilText); anything else is neither form.
+      issue.code === 'invalid_union' ? `Use task statuses (${TASK_STATUSES.join(', ')}): a list, or one comma-separated string.` : undefined,
   })
   .optional()
   .openapi({
     param: { name: 'until', in: 'query' },
-    description: `Statuses to wait for, comma-separated (${TASK_STATUSES.join(', ')}). Absent: wait for any change of status.`,
+    description: `Statuses to wait for (${TASK_STATUSES.join(', ')}): comma-separated, or a list. Absent: wait for any change of status.`,
     example: 'submitted,completed,canceled',
   });
 

@@ -1,9 +1,10 @@
 import { createRouter } from '../../lib/router';
-import { registerListCategories } from './list';
+import { listCategoriesOperation } from '../../operations/categories';
+import { registerOperation } from '../../operations/rest';
 
 /** Mounted at /api/v1. */
 export function categoriesRouter() {
   const router = createRouter();
-  registerListCategories(router);
+  registerOperation(router, listCategoriesOperation);
   return router;
 }

@@ -1,6 +1,6 @@
 import { createRouter } from '../../lib/router';
-import { registerBalance } from './balance';
-import { registerCreateCheckout } from './checkout';
+import { fundTaskOperation, getBalanceOperation } from '../../operations/payments';
+import { registerOperation } from '../../operations/rest';
 import { registerConnect } from './connect';
 import { registerGetCheckout } from './get-checkout';
 import { registerPayouts } from './payouts';
@@ -9,9 +9,9 @@ import { registerTransactions } from './transactions';
 /** Mounted at /api/v1. */
 export function paymentsRouter() {
   const router = createRouter();
-  registerCreateCheckout(router);
+  registerOperation(router, fundTaskOperation);
   registerGetCheckout(router);
-  registerBalance(router);
+  registerOperation(router, getBalanceOperation);
   registerTransactions(router);
   registerConnect(router);
   registerPayouts(router);

@@ -35,7 +35,7 @@ export function registerLlmsTxt(router: Router) {
       origin: new URL(c.req.url).origin,
       categories: CATEGORIES,
       statuses: TASK_STATUSES,
-      tools: TOOLS,
+      tools: TOOLS.map((tool) => ({ name: tool.name, description: tool.mcp.description })),
       errors: ERROR_STATUS,
       eventTypes: WEBHOOK_EVENT_TYPES,
       waitDefaultSeconds: WAIT_DEFAULT_SECONDS,

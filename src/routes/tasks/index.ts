@@ -1,39 +1,41 @@
 import { createRouter } from '../../lib/router';
+import { registerOperation } from '../../operations/rest';
+import { listMessagesOperation, sendMessageOperation } from '../../operations/messages';
+import { fundTaskFromBalanceOperation } from '../../operations/payments';
+import { quoteTaskOperation } from '../../operations/quotes';
+import {
+  approveTaskOperation,
+  cancelTaskOperation,
+  createTaskOperation,
+  getTaskOperation,
+  listTasksOperation,
+  requestRevisionOperation,
+  waitForTaskOperation,
+} from '../../operations/tasks';
 import { registerAcceptTask } from './accept';
-import { registerApproveTask } from './approve';
-import { registerCancelTask } from './cancel';
-import { registerCreateTask } from './create';
 import { registerDisputeTask } from './dispute';
-import { registerFundFromBalance } from './fund-from-balance';
 import { registerTaskEvents } from './events';
-import { registerGetTask } from './get';
-import { registerListTasks } from './list';
-import { registerListMessages } from './list-messages';
-import { registerQuoteTask } from './quote';
-import { registerRequestRevision } from './request-revision';
-import { registerSendMessage } from './send-message';
 import { registerSubmitTask } from './submit';
-import { registerWaitForTask } from './wait';
 import { registerTaskWebhookDeliveries } from './webhook-deliveries';
 
-/** Mounted at /api/v1. */
+/** Mounted at /api/v1. Operations that are also MCP tools come from src/operations/; the rest are declared here. */
 export function tasksRouter() {
   const router = createRouter();
-  registerCreateTask(router);
-  registerQuoteTask(router);
-  registerListTasks(router);
-  registerGetTask(router);
+  registerOperation(router, createTaskOperation);
+  registerOperation(router, quoteTaskOperation);
+  registerOperation(router, listTasksOperation);
+  registerOperation(router, getTaskOperation);
   registerTaskEvents(router);
   registerTaskWebhookDeliveries(router);
-  registerWaitForTask(router);
+  registerOperation(router, waitForTaskOperation);
   registerAcceptTask(router);
   registerSubmitTask(router);
-  registerApproveTask(router);
-  registerRequestRevision(router);
-  registerCancelTask(router);
-  registerFundFromBalance(router);
+  registerOperation(router, approveTaskOperation);
+  registerOperation(router, requestRevisionOperation);
+  registerOperation(router, cancelTaskOperation);
+  registerOperation(router, fundTaskFromBalanceOperation);
   registerDisputeTask(router);
-  registerSendMessage(router);
-  registerListMessages(router);
+  registerOperation(router, sendMessageOperation);
+  registerOperation(router, listMessagesOperation);
   return router;
 }
