@@ -21,11 +21,6 @@ export type McpTool = AnyOperation & { mcp: McpBinding<unknown> };
 
 export const isTool = (op: AnyOperation): op is McpTool => op.mcp !== undefined;
 
-interface ToolOutcome {
-  result: unknown;
-  summary: string;
-}
-
 /**
  * JSON Schema for a tool's arguments or result. The REST schemas carry their field descriptions and examples as
  * OpenAPI metadata, which zod's converter does not read; copying them here gives the model the same documentation
@@ -115,8 +110,7 @@ function failed(ctx: ToolContext, thrown: unknown): Executed {
 async function execute(tool: McpTool, ctx: ToolContext, run: (ctx: ToolContext) => Promise<unknown>): Promise<Executed> {
   try {
     const result = await run(ctx);
-    const outcome: ToolOutcome = { result, summary: tool.mcp.summary(result) };
-    return { status: 200, result: { content: [{ type: 'text', text: outcome.summary }], structuredContent: outcome.result as Record<string, unknown> } };
+    return { status: 200, result: { content: [{ type: 'text', text: tool.mcp.summary(result) }], structuredContent: result as Record<string, unknown> } };
   } catch (thrown) {
     return failed(ctx, thrown);
   }

@@ -1,6 +1,7 @@
 /**
  * `npm run check:imports`: fails when a module under src/ imports itself through others. The folder tree reads one
- * way (routes and MCP -> services -> queries -> db), and a circle makes a module's meaning depend on load order.
+ * way (routes, MCP and web -> operations -> schemas -> services -> queries -> db; checked below), and a circle makes a
+ * module's meaning depend on load order.
  * Type-only imports count too: a circle of types is still two modules that cannot be read apart.
  * Also fails when the Worker (src/index.ts) reaches the typed client (src/client/): it is for programs calling the
  * API, and its openapi-fetch must stay out of the Worker bundle.
@@ -61,9 +62,33 @@ const reach = (file: string) => {
 reach(path.join(SRC, 'index.ts'));
 const clientInWorker = [...workerModules].filter((file) => file.startsWith(CLIENT));
 
-if (circles.length > 0 || clientInWorker.length > 0) {
+/**
+ * The layers, top to bottom: a module may import its own layer and those below it, never one above. The transports
+ * (routes, the MCP server, the web app) sit on operations, which sit on services; schemas describe requests and
+ * answers for all of them and take types from services; queries hold the SQL.
+ */
+const LAYERS: [string, number][] = [
+  ['routes', 4],
+  ['mcp', 4],
+  ['web', 4],
+  ['operations', 3],
+  ['schemas', 2],
+  ['services', 1],
+  ['db', 0],
+];
+const layerOf = (file: string) => LAYERS.find(([dir]) => rel(file).startsWith(`${dir}${path.sep}`))?.[1];
+const upward = [...graph].flatMap(([file, targets]) =>
+  targets.filter((target) => {
+    const from = layerOf(file);
+    const to = layerOf(target);
+    return from !== undefined && to !== undefined && to > from;
+  }).map((target) => `${rel(file)} imports ${rel(target)}`),
+);
+
+if (circles.length > 0 || clientInWorker.length > 0 || upward.length > 0) {
   for (const circle of circles) console.error(`circular import: ${circle.map(rel).join(' > ')}`);
   for (const file of clientInWorker) console.error(`the Worker imports the typed client: ${rel(file)}`);
+  for (const line of upward) console.error(`import against the layers (routes, mcp, web > operations > schemas > services > db): ${line}`);
   process.exit(1);
 }
-console.log(`no circular imports among ${graph.size} modules under src/; the Worker's ${workerModules.size} leave out src/client/`);
+console.log(`no circular imports among ${graph.size} modules under src/, none against the layers; the Worker's ${workerModules.size} leave out src/client/`);

@@ -3,7 +3,7 @@
  * messages itself. The examples are a tools/call of get_task and its answer.
  */
 import { z } from '@hono/zod-openapi';
-import { TASK_EXAMPLE } from '../routes/tasks/examples';
+import { TASK_EXAMPLE } from './examples';
 
 const RequestId = z.union([z.string(), z.number().int()]);
 

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '../lib/errors';
 import { centsToUsd, toCents, usdAmount } from '../lib/money';
 import type { Quote, QuoteInput } from '../services/tasks/quote';
-import { QUOTE_EXAMPLE, QUOTE_REQUEST_EXAMPLE } from '../routes/tasks/examples';
+import { QUOTE_EXAMPLE, QUOTE_REQUEST_EXAMPLE } from './examples';
 import { CreateTaskBody, CreateTaskRequest } from './tasks';
 
 const FundingAmount = usdAmount().openapi({

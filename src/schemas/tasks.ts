@@ -12,7 +12,7 @@ import type { NewTaskInput } from '../services/tasks/catalog';
 import { TASK_EVENT_TYPES } from '../services/tasks/state-machine';
 import { messageObject } from '../services/tasks/message-object';
 import { taskObject } from '../services/tasks/task-object';
-import { CREATE_TASK_EXAMPLE, MESSAGE_EXAMPLE, SEND_MESSAGE_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from '../routes/tasks/examples';
+import { CREATE_TASK_EXAMPLE, MESSAGE_EXAMPLE, SEND_MESSAGE_EXAMPLE, SUBMIT_EXAMPLE, TASK_EVENT_EXAMPLE, TASK_EXAMPLE } from './examples';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS } from '../services/tasks/wait';
 import type { AttachmentInput } from '../services/files/attachments';
 import { MAX_REQUIRED_PER_KIND, NO_EVIDENCE } from '../services/files/evidence';
@@ -161,13 +161,21 @@ export const WaitTimeout = z.coerce
 
 const STATUS_NAMES: readonly string[] = TASK_STATUSES;
 
+/** The words for a list naming statuses that do not exist, or null when every name is one. */
+function unknownStatuses(names: readonly string[]): string | null {
+  const unknown = names.filter((name) => !STATUS_NAMES.includes(name));
+  if (unknown.length === 0) return null;
+  return `Not a task status: ${unknown.map((name) => `"${name}"`).join(', ')}. Use ${TASK_STATUSES.join(', ')}, separated by commas.`;
+}
+
+const splitStatuses = (text: string) => text.split(',').map((name) => name.trim());
+
 /** A comma-separated list of statuses, as a query parameter carries it. */
 const WaitUntilText = z.string().transform((text, ctx) => {
-  const names = text.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !STATUS_NAMES.includes(name));
-  if (unknown.length > 0) {
-    const listed = unknown.map((name) => `"${name}"`).join(', ');
-    ctx.addIssue({ code: 'custom', message: `Not a task status: ${listed}. Use ${TASK_STATUSES.join(', ')}, separated by commas.` });
+  const names = splitStatuses(text);
+  const message = unknownStatuses(names);
+  if (message) {
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   }
   return [...new Set(names)] as z.infer<typeof Status>[];
@@ -176,9 +184,12 @@ const WaitUntilText = z.string().transform((text, ctx) => {
 /** Either a list of statuses (a JSON array; a repeated query parameter) or one comma-separated string. */
 const WaitUntil = z
   .union([z.array(Status).min(1), WaitUntilText], {
-    error: (issue) =>
-      // A string names its unknown statuses itself (WaitUntilText); anything else is neither form.
-      issue.code === 'invalid_union' ? `Use task statuses (${TASK_STATUSES.join(', ')}): a list, or one comma-separated string.` : undefined,
+    // A union reports its failure as one issue: name the unknown statuses in whichever form was sent.
+    error: (issue) => {
+      const input: unknown = issue.input;
+      const names = typeof input === 'string' ? splitStatuses(input) : Array.isArray(input) ? input.map(String) : [];
+      return unknownStatuses(names) ?? `Use task statuses (${TASK_STATUSES.join(', ')}): a list, or one comma-separated string.`;
+    },
   })
   .optional()
   .openapi({

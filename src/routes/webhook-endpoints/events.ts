@@ -9,7 +9,7 @@ import type { TaskStatus } from '../../db/queries/tasks';
 import { TRANSITIONS } from '../../services/tasks/state-machine';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../services/webhooks/event-types';
 import { SIGNATURE_HEADER } from '../../services/webhooks/signature';
-import { MESSAGE_EXAMPLE, TASK_EXAMPLE } from '../tasks/examples';
+import { MESSAGE_EXAMPLE, TASK_EXAMPLE } from '../../schemas/examples';
 import { MessageSchema, Status, TaskSchema } from '../../schemas/tasks';
 
 const SENT_WHEN: Record<WebhookEventType, string> = {

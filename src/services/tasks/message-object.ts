@@ -1,6 +1,6 @@
 /**
  * The message object as the API shows it. It lives here, beside task-object.ts, because task.message_created events
- * carry it and are built inside the message's own transaction; routes/tasks/schemas.ts types it against MessageSchema.
+ * carry it and are built inside the message's own transaction; schemas/tasks.ts types it against MessageSchema.
  */
 import type { TaskMessageView } from '../../db/queries/task-messages';
 import { iso } from '../../lib/time';

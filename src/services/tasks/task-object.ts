@@ -1,7 +1,7 @@
 /**
  * The task object as the API shows it (GET /api/v1/tasks/{id}). It lives here, not in the route's schemas, because
  * webhook events carry the same object and are built inside the transaction of the change they announce.
- * routes/tasks/schemas.ts types it against TaskSchema, so the two cannot drift apart.
+ * schemas/tasks.ts types it against TaskSchema, so the two cannot drift apart.
  */
 import type { TaskView } from '../../db/queries/tasks';
 import { centsToUsd } from '../../lib/money';
