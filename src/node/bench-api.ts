@@ -7,13 +7,15 @@
  *      ratio hot read / no-database; errors (non-2xx, socket) at 64; CPU per request in workerd and in Postgres;
  *   3. lists: the first page and a deep page (starting_after) of a client's tasks at 1,000 and at 1,000,000 tasks.
  * Not part of the test suite: the figures depend on the machine. wrk comes from Debian's package (installed if
- * missing and this runs as root). Flags: --rounds N (default 5), --seconds S per run (default 5), --no-lists, --keep.
+ * missing and this runs as root). Flags: --rounds N (default 5), --seconds S per run (default 5), --no-lists, --keep;
+ * --profile: instead of 2 and 3, a CPU profile of workerd during one wrk run of the JWT read (src/node/cpu-profile.ts).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import { unstable_startWorker } from 'wrangler';
 import { withBenchDatabase, type BenchDatabase } from './bench-database';
+import { profileWhile } from './cpu-profile';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -21,6 +23,8 @@ const arg = (name: string, fallback: number) => {
 };
 const ROUNDS = arg('rounds', 5);
 const SECONDS = arg('seconds', 5);
+const PROFILE = process.argv.includes('--profile');
+const INSPECTOR_PORT = 9333;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -142,7 +146,7 @@ await withBenchDatabase(async (bench) => {
       STRIPE_SECRET_KEY: text(''),
       STRIPE_WEBHOOK_SECRET: text(''),
     },
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn' },
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: PROFILE ? { port: INSPECTOR_PORT } : false, persist: false, watch: false, logLevel: 'warn' },
   });
   try {
     const origin = (await worker.url).origin;
@@ -178,6 +182,14 @@ await withBenchDatabase(async (bench) => {
       const before = await statementsServed(bench.relayPort);
       for (let i = 0; i < 20; i++) await json(await fetch(route.url, { headers: route.headers }));
       console.log(`  ${route.name}  ${((await statementsServed(bench.relayPort)) - before) / 20}`);
+    }
+
+    if (PROFILE) {
+      const read = routes[1]!;
+      return await profileWhile(INSPECTOR_PORT, async () => {
+        const result = await wrk(read.url, 16, read.headers);
+        console.log(`\n${read.name} at 16 connections while profiled: ${result.requestsPerSecond.toFixed(0)} req/s, errors ${result.errors}`);
+      });
     }
 
     const workerd = pidsOf('workerd');

@@ -28,8 +28,10 @@ interface SigningKey {
 /** Development only: a fixed key so tokens survive restarts. Production refuses to run without its own keys. */
 const DEVELOPMENT_KEYS = '[{"kid":"dev-1","secret":"development-only-signing-key-not-for-production-use"}]';
 
+const configuredKeys = (env: AppEnv) => env.JWT_SIGNING_KEYS || (isProduction(env) ? '' : DEVELOPMENT_KEYS);
+
 export function signingKeys(env: AppEnv): SigningKey[] {
-  const raw = env.JWT_SIGNING_KEYS || (isProduction(env) ? '' : DEVELOPMENT_KEYS);
+  const raw = configuredKeys(env);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -45,6 +47,24 @@ export function signingKeys(env: AppEnv): SigningKey[] {
   });
   if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new Error('JWT signing key ids (kid) must be unique');
   return keys;
+}
+
+/**
+ * The keys as the runtime's HMAC keys, by kid, imported once per isolate: importing them for every token was a
+ * visible share of a signed-in request's CPU. Keyed by the configured list, which is the same for every request an
+ * isolate serves, so this holds no request state.
+ */
+let verifying: { configured: string; keys: Promise<Map<string, CryptoKey>> } | undefined;
+
+function verificationKeys(env: AppEnv): Promise<Map<string, CryptoKey>> {
+  const configured = configuredKeys(env);
+  if (verifying?.configured !== configured) {
+    const imports = signingKeys(env).map(
+      async (key) => [key.kid, await crypto.subtle.importKey('raw', key.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])] as const,
+    );
+    verifying = { configured, keys: Promise.all(imports).then((entries) => new Map(entries)) };
+  }
+  return verifying.keys;
 }
 
 /** Why the configured signing keys cannot be used, or null when they can (checked before serving production). */
@@ -88,14 +108,14 @@ export async function issueAccessToken(env: AppEnv, userId: string, role: Role):
 
 /** Who a valid token names: the user id, and the role it was issued with (null when it has none). Every failure is the same 401. */
 export async function verifyAccessToken(env: AppEnv, token: string): Promise<{ userId: string; role: Role | null }> {
-  const keys = signingKeys(env);
+  const keys = await verificationKeys(env);
   try {
     const { payload } = await jwtVerify(
       token,
       (header) => {
-        const key = keys.find((k) => k.kid === header.kid);
+        const key = header.kid === undefined ? undefined : keys.get(header.kid);
         if (!key) throw new errors.JWKSNoMatchingKey();
-        return key.secret;
+        return key;
       },
       {
         algorithms: [JWT_ALGORITHM],
