@@ -13,9 +13,9 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
-import { unstable_startWorker } from 'wrangler';
 import { withBenchDatabase, type BenchDatabase } from './bench-database';
 import { profileWhile } from './cpu-profile';
+import { startLocalWorker } from './local-worker';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -136,18 +136,7 @@ async function timeList(origin: string, token: string, query: string, times = 40
 
 await withBenchDatabase(async (bench) => {
   ensureWrk();
-  const text = (value: string) => ({ type: 'plain_text' as const, value });
-  const worker = await unstable_startWorker({
-    config: './wrangler.toml',
-    bindings: {
-      DATABASE_URL: text(bench.url),
-      DB_RELAY_PORT: text(String(bench.relayPort)),
-      LOG_REQUESTS: text('false'),
-      STRIPE_SECRET_KEY: text(''),
-      STRIPE_WEBHOOK_SECRET: text(''),
-    },
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: PROFILE ? { port: INSPECTOR_PORT } : false, persist: false, watch: false, logLevel: 'warn' },
-  });
+  const worker = await startLocalWorker({ url: bench.url, relayPort: bench.relayPort }, { inspectorPort: PROFILE ? INSPECTOR_PORT : undefined });
   try {
     const origin = (await worker.url).origin;
     const post = (path: string, body: unknown, token?: string) =>

@@ -6,7 +6,7 @@
  * database driver's WebSocket.
  */
 import type { TestProject } from 'vitest/node';
-import { unstable_startWorker } from 'wrangler';
+import { startLocalWorker } from '../../src/node/local-worker';
 import { startRelay } from '../../src/node/relay';
 import { openTestDatabase } from '../support/test-database';
 
@@ -24,18 +24,7 @@ export default async function setup(project: TestProject) {
   const relay = await startRelay();
   const database = await openTestDatabase(relay.port, 'browser');
   const text = (value: string) => ({ type: 'plain_text' as const, value });
-  const worker = await unstable_startWorker({
-    config: './wrangler.toml',
-    bindings: {
-      DATABASE_URL: text(database.url),
-      DB_RELAY_PORT: text(String(relay.port)),
-      LOG_REQUESTS: text('false'),
-      // Empty, not absent: a developer's .dev.vars must not switch these tests to real Stripe.
-      STRIPE_SECRET_KEY: text(''),
-      STRIPE_WEBHOOK_SECRET: text(''),
-    },
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn' },
-  });
+  const worker = await startLocalWorker({ url: database.url, relayPort: relay.port });
   project.provide('apiOrigin', (await worker.url).origin);
   project.provide('browserDatabaseUrl', database.url);
   project.provide('browserDbRelayPort', relay.port);
