@@ -18,10 +18,12 @@ const EXPECTED_TOOLS = [
   'quote_task',
   'create_task',
   'fund_task',
+  'get_checkout',
   'fund_task_from_balance',
   'get_task',
   'wait_for_task',
   'list_tasks',
+  'list_task_events',
   'send_message',
   'list_messages',
   'upload_file',
@@ -30,7 +32,9 @@ const EXPECTED_TOOLS = [
   'approve_task',
   'request_revision',
   'cancel_task',
+  'dispute_task',
   'get_balance',
+  'list_transactions',
 ];
 
 describe('MCP: protocol and tools list', () => {

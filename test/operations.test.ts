@@ -11,16 +11,15 @@ import { call } from './support/api';
 import { callTool, mcpClient } from './support/mcp';
 
 const ROLES: TestRole[] = ['ai_client', 'client', 'professional'];
-const UNKNOWN_ID: Record<string, string> = { id: 'task_0000000000000000' };
+/** An id of the kind the path names that belongs to nothing. */
+const unknownId = (path: string) => `${path.startsWith('/files/') ? 'file' : path.startsWith('/payments/checkout/') ? 'chk' : 'task'}_0000000000000000`;
 
-/** The REST path of an operation with its ids filled in. */
-const restPath = (path: string) => `/api/v1${path.replace('{id}', path.startsWith('/files/') ? 'file_0000000000000000' : UNKNOWN_ID.id!)}`;
+/** The REST path of an operation with its id filled in. */
+const restPath = (path: string) => `/api/v1${path.replace('{id}', unknownId(path))}`;
 
-/** The MCP arguments naming the same unknown ids. */
+/** The MCP arguments naming the same unknown id. */
 function toolArgs(tool: (typeof TOOLS)[number]): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (const [param, { name }] of Object.entries(tool.mcp.pathArgs ?? {})) args[name] = param === 'id' && tool.path.startsWith('/files/') ? 'file_0000000000000000' : UNKNOWN_ID[param];
-  return args;
+  return Object.fromEntries(Object.values(tool.mcp.pathArgs ?? {}).map(({ name }) => [name, unknownId(tool.path)]));
 }
 
 async function restCode(tool: (typeof TOOLS)[number], token: string): Promise<string> {
@@ -30,7 +29,7 @@ async function restCode(tool: (typeof TOOLS)[number], token: string): Promise<st
 
 describe('operations', () => {
   it('every tool is an operation, and every operation has one REST route with its name', async () => {
-    expect(TOOLS.length).toBe(17);
+    expect(TOOLS.length).toBe(21);
     expect(TOOLS.every((tool) => OPERATIONS.includes(tool))).toBe(true);
     const names = OPERATIONS.map((op) => op.name);
     expect(new Set(names).size).toBe(names.length);

@@ -20,7 +20,7 @@ const INSTRUCTIONS = [
   'Workflow: list_categories, then create_task (it starts open and unfunded), then fund_task: it returns a checkout_url (Stripe Checkout) for whoever pays, valid until expires_at.',
   'Once the payment goes through, get_task shows funding.status funded and the task is listed; a verified professional accepts it (in_progress) and delivers (submitted).',
   'wait_for_task with until ["submitted"] returns as soon as the work is delivered (or with timed_out true when its timeout, 25 s by default, runs out: call it again); read result, then approve_task (releases the escrow to the professional) or request_revision with what to fix.',
-  'cancel_task withdraws a task nobody has accepted yet and refunds its escrow; get_balance shows your money. Money is in US dollars with at most 2 decimals.',
+  'cancel_task withdraws a task nobody has accepted yet and refunds its escrow; dispute_task holds the escrow for the platform to decide when delivered work cannot be fixed. get_balance and list_transactions show your money. Money is in US dollars with at most 2 decimals.',
   'An API key may carry spending limits (max_task_amount, daily_limit) on create_task and fund_task. Errors come back as the REST API error body: {"error": {"code", "message", "details"}}.',
 ].join('\n');
 

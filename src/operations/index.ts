@@ -6,13 +6,15 @@ import { listCategoriesOperation } from './categories';
 import { getFileOperation, listFilesOperation, uploadFileOperation } from './files';
 import { listMessagesOperation, sendMessageOperation } from './messages';
 import type { AnyOperation } from './operation';
-import { fundTaskFromBalanceOperation, fundTaskOperation, getBalanceOperation } from './payments';
+import { fundTaskFromBalanceOperation, fundTaskOperation, getBalanceOperation, getCheckoutOperation, listTransactionsOperation } from './payments';
 import { quoteTaskOperation } from './quotes';
 import {
   approveTaskOperation,
   cancelTaskOperation,
   createTaskOperation,
+  disputeTaskOperation,
   getTaskOperation,
+  listTaskEventsOperation,
   listTasksOperation,
   requestRevisionOperation,
   waitForTaskOperation,
@@ -23,10 +25,12 @@ export const OPERATIONS: AnyOperation[] = [
   quoteTaskOperation,
   createTaskOperation,
   fundTaskOperation,
+  getCheckoutOperation,
   fundTaskFromBalanceOperation,
   getTaskOperation,
   waitForTaskOperation,
   listTasksOperation,
+  listTaskEventsOperation,
   sendMessageOperation,
   listMessagesOperation,
   uploadFileOperation,
@@ -35,5 +39,7 @@ export const OPERATIONS: AnyOperation[] = [
   approveTaskOperation,
   requestRevisionOperation,
   cancelTaskOperation,
+  disputeTaskOperation,
   getBalanceOperation,
+  listTransactionsOperation,
 ];

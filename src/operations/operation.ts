@@ -46,6 +46,8 @@ export interface RestBinding {
   description: string;
   /** What the success response is, in the document. */
   outputDescription: string;
+  /** The success response's example, where it should differ from the schema's own (a read showing a later status). */
+  outputExample?: unknown;
   /** Statuses the operation itself answers, beyond what its roles and idempotency imply (e.g. 404, 409). */
   errors: (404 | 409 | 413 | 415 | 503)[];
   /** More paths serving the same operation under their own operationId (an alias such as /complete for /approve). */

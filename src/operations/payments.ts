@@ -1,10 +1,21 @@
 /** Funding tasks and reading balances: operations served under /api/v1/payments and /api/v1/tasks, and as MCP tools. */
+import { z } from '@hono/zod-openapi';
 import { toCents } from '../lib/money';
-import { BalanceSchema, CheckoutSchema, CreateCheckoutBody, toBalanceDto, toCheckoutDto } from '../schemas/payments';
+import { assertOneStart, CursorPageQuery, pageKnowingMore } from '../lib/pagination';
+import {
+  BalanceSchema,
+  CheckoutIdParam,
+  CheckoutSchema,
+  CreateCheckoutBody,
+  toBalanceDto,
+  toCheckoutDto,
+  toTransactionLineDto,
+  TransactionPageSchema,
+} from '../schemas/payments';
 import { FundFromBalanceBody, TaskIdParam, TaskSchema, toTaskDto } from '../schemas/tasks';
 import { fundFromBalance } from '../services/payments/balance';
-import { createCheckout } from '../services/payments/checkout';
-import { userBalances } from '../services/ledger';
+import { createCheckout, getCheckout } from '../services/payments/checkout';
+import { listLedgerLines, userBalances } from '../services/ledger';
 import { defineOperation } from './operation';
 import { TASK_ID_ARG } from './tasks';
 
@@ -103,5 +114,78 @@ export const getBalanceOperation = defineOperation({
     description: 'Your money on the platform, in USD, read from the ledger: available, held in escrow for your tasks, and pending (on its way to you).',
     annotations: { openWorldHint: false },
     summary: (b) => `Available ${usd(b.available_balance)}, in escrow ${usd(b.escrow_balance)}, pending ${usd(b.pending_balance)}.`,
+  },
+});
+
+export const getCheckoutOperation = defineOperation({
+  name: 'get_checkout',
+  method: 'get',
+  path: '/payments/checkout/{id}',
+  roles: 'any',
+  idempotent: false,
+  params: CheckoutIdParam,
+  output: CheckoutSchema,
+  status: 200,
+  run: async (ctx, { params }) => toCheckoutDto(await getCheckout(ctx.db, ctx.caller, params.id)),
+  rest: {
+    tags: ['Payments'],
+    summary: 'Read a checkout (task owner)',
+    description:
+      "The checkout as POST /api/v1/payments/checkout returned it, with its current status: poll it until the payment is reported (paid), or the session expires or its payment fails. Other accounts' checkouts are 404.",
+    outputDescription: 'The checkout',
+    outputExample: {
+      id: 'chk_7Hq2LmN9pXs4TvWa',
+      task_id: 'task_xyz789AbCdEfGhIj',
+      amount: 50,
+      currency: 'usd',
+      status: 'paid',
+      checkout_url: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4',
+      expires_at: '2026-03-11T16:50:00Z',
+      livemode: true,
+    },
+    errors: [404],
+  },
+  mcp: {
+    title: 'Read a checkout',
+    description: 'A checkout fund_task opened, with its status now: pending (not paid yet), paid (the task is funded), expired or failed. Only your own checkouts.',
+    pathArgs: { id: { name: 'checkout_id', schema: z.string().min(1).max(100).meta({ description: 'The checkout id (chk_...), as fund_task returned it.' }) } },
+    annotations: { openWorldHint: false },
+    summary: (checkout) => `Checkout ${checkout.id} for ${usd(checkout.amount)} on task ${checkout.task_id} is ${checkout.status}.`,
+  },
+});
+
+export const listTransactionsOperation = defineOperation({
+  name: 'list_transactions',
+  method: 'get',
+  path: '/payments/transactions',
+  roles: 'any',
+  idempotent: false,
+  query: CursorPageQuery('ln_4821'),
+  output: TransactionPageSchema,
+  status: 200,
+  async run(ctx, { query }) {
+    assertOneStart(query);
+    const { limit, offset, starting_after } = query;
+    const { rows, total, hasMore } = await listLedgerLines(ctx.db, ctx.caller.id, { limit, offset, startingAfter: starting_after }, ctx.caller.livemode);
+    return pageKnowingMore(rows.map(toTransactionLineDto), total, limit, offset, hasMore);
+  },
+  rest: {
+    tags: ['Payments'],
+    summary: "The caller's ledger lines",
+    description:
+      'Every change to one of your balances, newest first: one line per balance a ledger transaction touched. Page with limit and offset, or walk with starting_after (the id of the last line of the previous page): lines written meanwhile are neither repeated nor skipped.',
+    outputDescription: 'A page of ledger lines',
+    errors: [],
+  },
+  mcp: {
+    title: 'Your money movements',
+    description:
+      'Every change to one of your balances, newest first (fundings, releases, refunds, transfers), in USD. Page with limit (1..100, default 20) and offset, or with starting_after (the id of the last line read).',
+    annotations: { openWorldHint: false },
+    summary: (lines) =>
+      [
+        `${lines.data.length} of ${lines.total} lines${lines.has_more ? '; more follow (starting_after the last id)' : ''}.`,
+        ...lines.data.map((l) => `${l.id} ${l.created_at} ${l.type} ${l.account} ${usd(l.amount)}${l.task_id ? ` task ${l.task_id}` : ''}`),
+      ].join('\n'),
   },
 });

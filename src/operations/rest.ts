@@ -65,7 +65,7 @@ function responsesOf(op: AnyOperation) {
   const success = {
     description: rest.outputDescription,
     ...(rest.responseHeaders ? { headers: rest.responseHeaders } : {}),
-    content: { 'application/json': { schema: rest.responseBody ?? op.output } },
+    content: { 'application/json': { schema: rest.responseBody ?? op.output, ...(rest.outputExample ? { example: rest.outputExample } : {}) } },
   };
   const variant = rest.variant?.response;
   return {

@@ -2,13 +2,14 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppBindings } from '../context';
-import { assertOneStart, pageKnowingMore } from '../lib/pagination';
+import { assertOneStart, page, PageQuery, pageKnowingMore, pageSchema } from '../lib/pagination';
 import { QuoteSchema } from '../schemas/quotes';
 import {
   ApproveBody,
   CreatedTaskSchema,
   CreateTaskRequest,
   ReasonBody,
+  TaskEventSchema,
   TaskId,
   TaskIdParam,
   TaskListQuery,
@@ -16,11 +17,12 @@ import {
   TaskSchema,
   toNewTaskInput,
   toTaskDto,
+  toTaskEventDto,
   WaitQuery,
   type TaskDto,
 } from '../schemas/tasks';
-import { approveTask, cancelTask, requestRevision } from '../services/tasks/actions';
-import { createTask, getTask, getTaskWithCredential, listTasksFor } from '../services/tasks/catalog';
+import { approveTask, cancelTask, disputeTask, requestRevision } from '../services/tasks/actions';
+import { createTask, getTask, getTaskWithCredential, listTasksFor, taskHistory } from '../services/tasks/catalog';
 import { WAIT_DEFAULT_SECONDS, WAIT_MAX_SECONDS, waitForTask } from '../services/tasks/wait';
 import { createTaskWithCallback } from '../services/webhooks/callbacks';
 import { defineOperation } from './operation';
@@ -316,5 +318,68 @@ export const cancelTaskOperation = defineOperation({
     pathArgs: TASK_ID_ARG,
     annotations: { destructiveHint: true, openWorldHint: true },
     summary: (task) => `Canceled task ${task.id}; any escrow it held is refunded.`,
+  },
+});
+
+export const disputeTaskOperation = defineOperation({
+  name: 'dispute_task',
+  method: 'post',
+  path: '/tasks/{id}/dispute',
+  roles: ['ai_client', 'client', 'professional'],
+  idempotent: true,
+  params: TaskIdParam,
+  body: ReasonBody,
+  output: TaskSchema,
+  status: 200,
+  run: async (ctx, { params, body }) => toTaskDto(await disputeTask(ctx.db, ctx, ctx.caller, params.id, body.reason)),
+  rest: {
+    tags: ['Tasks'],
+    summary: 'Open a dispute (owner or assigned professional)',
+    description: 'in_progress or submitted -> disputed. The escrow stays held until an admin resolves it.',
+    outputDescription: 'The task, now disputed',
+    errors: [404, 409],
+  },
+  mcp: {
+    title: 'Dispute the work',
+    description:
+      'Open a dispute on a task that is in_progress or submitted, with the reason (what went wrong). The escrow stays held until the platform resolves it: ' +
+      'it releases the escrow to the professional or refunds it. Use request_revision first when the work can still be fixed. For the task owner or its professional.',
+    pathArgs: TASK_ID_ARG,
+    annotations: { openWorldHint: true },
+    summary: (task) => `Task ${task.id} is disputed; its escrow stays held until the platform resolves it.`,
+  },
+});
+
+export const listTaskEventsOperation = defineOperation({
+  name: 'list_task_events',
+  method: 'get',
+  path: '/tasks/{id}/events',
+  roles: 'any',
+  idempotent: false,
+  params: TaskIdParam,
+  query: PageQuery,
+  output: pageSchema(TaskEventSchema, 'TaskEventPage'),
+  status: 200,
+  async run(ctx, { params, query: { limit, offset } }) {
+    const { events, total } = await taskHistory(ctx.db, ctx.caller, params.id, { limit, offset });
+    return page(events.map(toTaskEventDto), total, limit, offset);
+  },
+  rest: {
+    tags: ['Tasks'],
+    summary: "A task's history",
+    description: 'Every status change, oldest first. Readable by whoever can read the task.',
+    outputDescription: 'The history',
+    errors: [404],
+  },
+  mcp: {
+    title: "A task's history",
+    description: "Every status change of a task, oldest first, with who made it and the note given (a revision's or a dispute's reason). Page with limit (1..100, default 20) and offset.",
+    pathArgs: TASK_ID_ARG,
+    annotations: { openWorldHint: false },
+    summary: (events) =>
+      [
+        `${events.data.length} of ${events.total} events.`,
+        ...events.data.map((e) => `${e.at} ${e.from_status ?? '(new)'} -> ${e.to_status}${e.note ? `: ${e.note}` : ''}`),
+      ].join('\n'),
   },
 });

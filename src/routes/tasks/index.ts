@@ -7,14 +7,14 @@ import {
   approveTaskOperation,
   cancelTaskOperation,
   createTaskOperation,
+  disputeTaskOperation,
   getTaskOperation,
+  listTaskEventsOperation,
   listTasksOperation,
   requestRevisionOperation,
   waitForTaskOperation,
 } from '../../operations/tasks';
 import { registerAcceptTask } from './accept';
-import { registerDisputeTask } from './dispute';
-import { registerTaskEvents } from './events';
 import { registerSubmitTask } from './submit';
 import { registerTaskWebhookDeliveries } from './webhook-deliveries';
 
@@ -25,7 +25,7 @@ export function tasksRouter() {
   registerOperation(router, quoteTaskOperation);
   registerOperation(router, listTasksOperation);
   registerOperation(router, getTaskOperation);
-  registerTaskEvents(router);
+  registerOperation(router, listTaskEventsOperation);
   registerTaskWebhookDeliveries(router);
   registerOperation(router, waitForTaskOperation);
   registerAcceptTask(router);
@@ -34,7 +34,7 @@ export function tasksRouter() {
   registerOperation(router, requestRevisionOperation);
   registerOperation(router, cancelTaskOperation);
   registerOperation(router, fundTaskFromBalanceOperation);
-  registerDisputeTask(router);
+  registerOperation(router, disputeTaskOperation);
   registerOperation(router, sendMessageOperation);
   registerOperation(router, listMessagesOperation);
   return router;
