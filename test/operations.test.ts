@@ -9,6 +9,7 @@ import { rolesOf } from '../src/operations/operation';
 import { newAccount, type TestRole } from './support/accounts';
 import { call } from './support/api';
 import { callTool, mcpClient } from './support/mcp';
+import { createTask, fundTask, quickAccount, quickVerifiedProfessional } from './support/tasks';
 
 const ROLES: TestRole[] = ['ai_client', 'client', 'professional'];
 /** An id of the kind the path names that belongs to nothing. */
@@ -94,6 +95,37 @@ describe('operations', () => {
     expect(viaTool.ok).toBe(true);
     expect(viaRest.status).toBe(200);
     expect(viaTool.ok && viaTool.data).toEqual(viaRest.body);
+    await client.close();
+  });
+
+  it('a dispute over MCP is the REST dispute: same task, same history, once under one key; the money reads agree', async () => {
+    const owner = await quickAccount('ai_client');
+    const task = await createTask(owner, { budget_amount: 30 });
+    const { checkoutId } = await fundTask(owner, task.id, 30);
+    const pro = await quickVerifiedProfessional();
+    expect((await call(`/api/v1/tasks/${task.id}/accept`, { token: pro.token, method: 'POST' })).status).toBe(200);
+
+    const client = await mcpClient(owner.token);
+    const args = { task_id: task.id, reason: 'The venue was never called.', idempotency_key: `dispute-${task.id}` };
+    const disputed = await callTool(client, 'dispute_task', args);
+    const again = await callTool(client, 'dispute_task', args);
+    expect(disputed.ok && disputed.data.status).toBe('disputed');
+    expect(again.ok && again.data).toEqual(disputed.ok && disputed.data);
+    expect(again.result._meta).toMatchObject({ idempotent_replayed: true });
+    expect((await call(`/api/v1/tasks/${task.id}`, { token: owner.token })).body).toEqual(disputed.ok && disputed.data);
+
+    const history = await callTool(client, 'list_task_events', { task_id: task.id });
+    const restHistory = await call(`/api/v1/tasks/${task.id}/events`, { token: owner.token });
+    expect(history.ok && history.data).toEqual(restHistory.body);
+    const disputes = restHistory.body.data.filter((e: { to_status: string }) => e.to_status === 'disputed');
+    expect(disputes).toEqual([expect.objectContaining({ from_status: 'in_progress', note: 'The venue was never called.', actor_id: owner.id })]);
+
+    const checkout = await callTool(client, 'get_checkout', { checkout_id: checkoutId });
+    expect(checkout.ok && checkout.data).toEqual((await call(`/api/v1/payments/checkout/${checkoutId}`, { token: owner.token })).body);
+    expect(checkout.ok && checkout.data.status).toBe('paid');
+    const lines = await callTool(client, 'list_transactions', {});
+    expect(lines.ok && lines.data).toEqual((await call('/api/v1/payments/transactions', { token: owner.token })).body);
+    expect(lines.ok && lines.data.data.some((l: { type: string; task_id: string }) => l.type === 'funding' && l.task_id === task.id)).toBe(true);
     await client.close();
   });
 });
