@@ -67,13 +67,18 @@ export function unstorableText(value: unknown, path: PropertyKey[] = []): Issue[
   return [];
 }
 
+/** What a validator's result refuses: the schema's failures, or text the database cannot store in a value that passed. */
+export function schemaIssues(result: { success: true; data: unknown } | { success: false; error: { issues: readonly unknown[] } }): readonly Issue[] {
+  return result.success ? unstorableText(result.data) : (result.error.issues as readonly Issue[]);
+}
+
 /**
  * The one validation hook: every request schema failure becomes a 400 VALIDATION_ERROR naming the fields, and so
  * does text the database cannot store in a value that passed. Path parameters are ids: one that fails its schema
  * names nothing, so it is the route's 404 (the id schema's message, e.g. "Task not found."), as for an unknown id.
  */
 export const validationHook: Hook<unknown, AppBindings, string, unknown> = (result) => {
-  const issues = result.success ? unstorableText(result.data) : (result.error.issues as readonly Issue[]);
+  const issues = schemaIssues(result);
   if (issues.length === 0) return;
   if (result.target === 'param') throw new ApiError('NOT_FOUND', result.success ? 'Not found.' : (issues[0]?.message ?? 'Not found.'));
   throw validationError(result.target, issues);

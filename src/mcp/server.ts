@@ -10,7 +10,8 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ApiError } from '../lib/errors';
-import { callTool, listEntry, type ToolContext } from './tool';
+import type { OperationContext } from '../operations/operation';
+import { callTool, listEntry } from './tool';
 import { TOOLS } from './tools';
 
 export const SERVER_INFO = { name: 'gohirehumans', title: 'GoHireHumans', version: '1.0.0' };
@@ -73,7 +74,7 @@ function checkTransport(request: Request): void {
   }
 }
 
-async function answer(message: JsonRpcRequest, ctx: ToolContext): Promise<unknown> {
+async function answer(message: JsonRpcRequest, ctx: OperationContext): Promise<unknown> {
   const params = message.params ?? {};
   switch (message.method) {
     case 'initialize': {
@@ -98,7 +99,7 @@ async function answer(message: JsonRpcRequest, ctx: ToolContext): Promise<unknow
 }
 
 /** Answers one POST /mcp for an already authenticated caller. */
-export async function handleMcpRequest(request: Request, ctx: ToolContext): Promise<Response> {
+export async function handleMcpRequest(request: Request, ctx: OperationContext): Promise<Response> {
   checkTransport(request);
   let body: unknown;
   try {

@@ -8,13 +8,10 @@ import { getOpenApiMetadata } from '@asteasolutions/zod-to-openapi';
 import { z } from '@hono/zod-openapi';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ApiError, errorBody, logInternalError, toApiError } from '../lib/errors';
-import { issuesToDetails, unstorableText, validationError, type Issue } from '../lib/router';
+import { issuesToDetails, schemaIssues, validationError } from '../lib/router';
 import { requireRole } from '../middleware/auth';
 import { rolesOf, type AnyOperation, type McpBinding, type OperationContext, type OperationInput } from '../operations/operation';
 import { answerOnce, MAX_KEY_LENGTH, requestFingerprint, storedKey } from '../services/idempotency';
-
-/** What a tool may use from the request: nothing else of HTTP reaches it. */
-export type ToolContext = OperationContext;
 
 /** An operation that is also a tool. */
 export type McpTool = AnyOperation & { mcp: McpBinding<unknown> };
@@ -101,13 +98,13 @@ interface Executed {
   result: CallToolResult;
 }
 
-function failed(ctx: ToolContext, thrown: unknown): Executed {
+function failed(ctx: OperationContext, thrown: unknown): Executed {
   const err = toApiError(thrown);
   if (err.code === 'INTERNAL') logInternalError(ctx.requestId, thrown);
   return { status: err.status, result: { isError: true, content: [{ type: 'text', text: JSON.stringify(errorBody(err, ctx.requestId)) }] } };
 }
 
-async function execute(tool: McpTool, ctx: ToolContext, run: (ctx: ToolContext) => Promise<unknown>): Promise<Executed> {
+async function execute(tool: McpTool, ctx: OperationContext, run: (ctx: OperationContext) => Promise<unknown>): Promise<Executed> {
   try {
     const result = await run(ctx);
     return { status: 200, result: { content: [{ type: 'text', text: tool.mcp.summary(result) }], structuredContent: result as Record<string, unknown> } };
@@ -121,7 +118,7 @@ async function execute(tool: McpTool, ctx: ToolContext, run: (ctx: ToolContext) 
  * transaction acts and keeps the result; services/idempotency.ts), keyed by account and key, like REST's. The work
  * it leaves for after commit waits for that transaction to end.
  */
-async function executeOnce(tool: McpTool, ctx: ToolContext, key: string, args: Record<string, unknown>): Promise<Executed> {
+async function executeOnce(tool: McpTool, ctx: OperationContext, key: string, args: Record<string, unknown>): Promise<Executed> {
   const fingerprint = await requestFingerprint(`MCP ${tool.name}`, '', JSON.stringify(args));
   const outcome = await answerOnce(ctx.db, { userId: ctx.caller.id, key: storedKey(ctx.caller, key), fingerprint }, ctx.defer, async (tx, defer) => {
     const executed = await execute(tool, { ...ctx, db: tx, defer }, (runCtx) => tool.run(runCtx, inputOf(tool, args)));
@@ -143,12 +140,12 @@ async function executeOnce(tool: McpTool, ctx: ToolContext, key: string, args: R
  * operation's schemas (400, named field by field), then the operation. Errors come back as the REST error body,
  * with isError set, so an agent reads the same code, message and details either way.
  */
-export async function callTool(tool: McpTool, ctx: ToolContext, args: unknown): Promise<CallToolResult> {
+export async function callTool(tool: McpTool, ctx: OperationContext, args: unknown): Promise<CallToolResult> {
   try {
     requireRole(ctx.caller, rolesOf(tool));
     const parsed = argumentsOf(tool).safeParse(args ?? {});
     // The same refusal as the routes' hook: text the database cannot store is the caller's 400, by argument.
-    const issues = parsed.success ? unstorableText(parsed.data) : (parsed.error.issues as readonly Issue[]);
+    const issues = schemaIssues(parsed);
     if (issues.length > 0) {
       if (!tool.answerInvalid) throw validationError('arguments', issues);
       return (await execute(tool, ctx, (runCtx) => tool.answerInvalid!(runCtx, args ?? {}, issuesToDetails(issues)))).result;

@@ -6,7 +6,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deferrer, type AppBindings } from '../context';
 import { errorResponses, json, jsonBody, signedIn } from '../lib/openapi';
-import { issuesToDetails, unstorableText, validationHook, type Issue, type Router } from '../lib/router';
+import { issuesToDetails, schemaIssues, validationHook, type Router } from '../lib/router';
 import { requireAuth, requireCredential } from '../middleware/auth';
 import { idempotency, IdempotencyKeyHeader, idempotencyUnless } from '../middleware/idempotency';
 import { rolesOf, type AnyOperation, type OperationContext } from './operation';
@@ -91,11 +91,7 @@ function configOf(op: AnyOperation, path: string, operationId: string, summary: 
 }
 
 /** What a route's validator hands its hook; on a failure the validator passes the raw value as `data` too. */
-type Validated = { target: string; data?: unknown } & ({ success: true } | { success: false; error: { issues: readonly unknown[] } });
-
-/** A body's schema failures, and text the database cannot store in one that passed: what the shared hook refuses. */
-const bodyIssues = (result: Validated): readonly Issue[] =>
-  result.success ? unstorableText(result.data) : (result.error.issues as readonly Issue[]);
+type Validated = { target: string; data: unknown } & ({ success: true } | { success: false; error: { issues: readonly unknown[] } });
 
 /**
  * The validation hook: the shared one, except where the operation answers a body that fails its schema itself
@@ -109,7 +105,7 @@ function hookOf(op: AnyOperation) {
     const answersItself = result.target === 'json' && (variant ? variant.applies(c) : true);
     // The shared hook answers by throwing (a 400 or the path's 404); it never returns a response.
     if (!answersItself) return validationHook(result as Parameters<typeof validationHook>[0], c);
-    const issues = bodyIssues(result);
+    const issues = schemaIssues(result);
     if (issues.length === 0) return undefined;
     const ctx = operationContext(c);
     const details = issuesToDetails(issues);
@@ -122,14 +118,14 @@ function handlerOf(op: AnyOperation) {
   const rest = op.rest;
   return async (c: Context<AppBindings>) => {
     const valid = (target: 'param' | 'query' | 'json') => (c.req.valid as (t: string) => unknown)(target) ?? {};
-        const input = {
+    const ctx = operationContext(c);
+    const variant = rest.variant;
+    if (variant?.applies(c)) return c.json((await variant.answer(ctx, valid('json'), [])) as object, variant.response.status);
+    const input = {
       params: valid('param'),
       query: op.query ? valid('query') : {},
       body: rest.nonJsonBody ? await rest.nonJsonBody.read(c) : valid('json'),
     } as Parameters<AnyOperation['run']>[1];
-    const ctx = operationContext(c);
-    const variant = rest.variant;
-    if (variant?.applies(c)) return c.json((await variant.answer(ctx, valid('json'), [])) as object, variant.response.status);
     const result = op.runWithCredential ? await op.runWithCredential(ctx, c.var.credential, input) : await op.run(ctx, input);
     return rest.respond ? rest.respond(c, result) : c.json(result as object, op.status);
   };

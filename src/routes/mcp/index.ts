@@ -1,10 +1,10 @@
-import { deferrer } from '../../context';
 import { ApiError } from '../../lib/errors';
 import { errorResponses, json, jsonBody, signedIn } from '../../lib/openapi';
 import type { Router } from '../../lib/router';
 import { requireAuth } from '../../middleware/auth';
 import { handleMcpRequest } from '../../mcp/server';
 import { TOOLS } from '../../mcp/tools';
+import { operationContext } from '../../operations/rest';
 import { JsonRpcRequestSchema, JsonRpcResponseSchema } from '../../schemas/mcp';
 
 const DESCRIPTION =
@@ -33,15 +33,7 @@ export function registerMcp(app: Router) {
   });
 
   app.post('/mcp', requireAuth(), (c) =>
-    handleMcpRequest(c.req.raw, {
-      db: c.var.db,
-      env: c.env,
-      caller: c.var.caller,
-      requestId: c.var.requestId,
-      origin: new URL(c.req.url).origin,
-      defer: deferrer(c),
-      signal: c.req.raw.signal,
-    }),
+    handleMcpRequest(c.req.raw, operationContext(c)),
   );
   app.on(['GET', 'DELETE'], '/mcp', () => {
     throw new ApiError('METHOD_NOT_ALLOWED', 'This MCP server keeps no sessions and opens no event streams: send JSON-RPC messages with POST.', {
